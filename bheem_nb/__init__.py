@@ -1,0 +1,1 @@
+"""bheem_nb: business intelligence inside Jupyter."""

@@ -1,0 +1,135 @@
+"""DuckDB, the embedded default: a file or an in-memory database, no server."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from bheem_nb.connectors.base import (
+    DEFAULT_MAX_ROWS,
+    DEFAULT_TIMEOUT_S,
+    Column,
+    Connector,
+    check_row_cap,
+)
+from bheem_nb.errors import BheemConnectionError, QueryTimeoutError
+
+
+class DuckDBConnector(Connector):
+    """A DuckDB database file (opened read-only by default) or ``:memory:``.
+
+    Each ``execute`` runs on its own cursor so a timeout can interrupt it without
+    disturbing other queries; reads from several threads are safe.
+    """
+
+    dialect = "duckdb"
+
+    def __init__(
+        self,
+        path: str | Path = ":memory:",
+        *,
+        read_only: bool | None = None,
+        connection: duckdb.DuckDBPyConnection | None = None,
+        threads: int | None = None,
+    ) -> None:
+        self.path = str(path)
+        in_memory = self.path in (":memory:", "")
+        self.name = "duckdb:///:memory:" if in_memory else f"duckdb:///{self.path}"
+        if connection is not None:
+            self._con = connection
+        else:
+            if not in_memory and not Path(self.path).exists():
+                raise BheemConnectionError(f"DuckDB file not found: {self.path}")
+            ro = (not in_memory) if read_only is None else read_only
+            config: dict[str, str | bool | int] = {}
+            if threads:
+                config["threads"] = threads
+            try:
+                self._con = duckdb.connect(":memory:" if in_memory else self.path, read_only=ro, config=config)
+            except duckdb.Error as exc:
+                raise self._fail("opening the database", exc) from exc
+        self._closed = False
+        self._version = 0
+
+    @property
+    def raw(self) -> duckdb.DuckDBPyConnection:
+        """The underlying DuckDB connection, for loading data in tests and demos."""
+        return self._con
+
+    def list_schemas(self) -> list[str]:
+        rows = self._query("SELECT DISTINCT schema_name FROM information_schema.schemata ORDER BY 1")
+        return [r[0] for r in rows if r[0] not in ("information_schema", "pg_catalog")]
+
+    def list_tables(self, schema: str | None = None) -> list[str]:
+        rows = self._query(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = ? "
+            "AND table_catalog = current_database() ORDER BY 1",
+            [schema or "main"],
+        )
+        return [r[0] for r in rows]
+
+    def list_columns(self, table: str, schema: str | None = None) -> list[Column]:
+        rows = self._query(
+            "SELECT column_name, data_type, is_nullable FROM information_schema.columns "
+            "WHERE table_schema = ? AND table_name = ? AND table_catalog = current_database() "
+            "ORDER BY ordinal_position",
+            [schema or "main", table],
+        )
+        if not rows:
+            raise BheemConnectionError(f"table {schema or 'main'}.{table} not found on {self.name}")
+        return [Column(r[0], r[1], r[2] == "YES") for r in rows]
+
+    def execute(
+        self, sql: str, *, timeout: float | None = DEFAULT_TIMEOUT_S, max_rows: int | None = DEFAULT_MAX_ROWS
+    ) -> pa.Table:
+        self._check_open()
+        cur = self._con.cursor()
+        timer = threading.Timer(timeout, cur.interrupt) if timeout else None
+        try:
+            if timer:
+                timer.start()
+            rel = cur.sql(sql)
+            if rel is None:  # a statement without rows
+                table = pa.table({})
+            elif max_rows is None:
+                table = rel.to_arrow_table()
+            else:
+                table = rel.limit(max_rows + 1).to_arrow_table()
+        except duckdb.InterruptException as exc:
+            raise QueryTimeoutError(f"the query on {self.name} ran longer than {timeout:g} s and was cancelled") from exc
+        except duckdb.Error as exc:
+            raise self._fail("the query", exc) from exc
+        finally:
+            if timer:
+                timer.cancel()
+            cur.close()
+        return check_row_cap(table, max_rows, self.name)
+
+    def data_version(self) -> str:
+        return str(self._version)
+
+    def bump_version(self) -> None:
+        """Mark the data as changed (called after a refresh writes to this database)."""
+        self._version += 1
+
+    def close(self) -> None:
+        if not self._closed:
+            self._con.close()
+            self._closed = True
+
+    def _query(self, sql: str, params: list[str] | None = None) -> list[tuple[str, ...]]:
+        self._check_open()
+        cur = self._con.cursor()
+        try:
+            return cur.execute(sql, params or []).fetchall()
+        except duckdb.Error as exc:
+            raise self._fail("reading the catalog", exc) from exc
+        finally:
+            cur.close()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise BheemConnectionError(f"the connection {self.name} is closed")

@@ -1,0 +1,1 @@
+"""Scheduler: papermill report jobs, refresh, subscriptions and alerts (not built yet)."""
