@@ -1,0 +1,141 @@
+"""The one pipeline every query takes: compile → (secure) → cache → execute → Result.
+
+Widgets, Kodee, the scheduler and the CLI all call :meth:`Engine.run`, so a filter, a
+cache rule or (later) a row-level security rule written once holds everywhere.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bheem_nb.cache import ResultCache
+from bheem_nb.query.compiler import CompiledQuery, compile_query
+from bheem_nb.query.plan import today_in
+from bheem_nb.query.spec import QuerySpec
+from bheem_nb.result import Result
+
+if TYPE_CHECKING:
+    from bheem_nb.connectors.base import Connector
+    from bheem_nb.model.semantic import SemanticModel
+
+CacheKey = tuple[str, str, int, str]
+
+
+class Engine:
+    """Compiles semantic queries, runs them on the model's connection and caches results.
+
+    ``cache=None`` disables the result cache (benchmarks use that to time real work).
+    """
+
+    def __init__(
+        self,
+        cache: ResultCache | None = None,
+        *,
+        use_cache: bool = True,
+        compile_cache_size: int = 2048,
+        timeout: float | None = 300.0,
+        max_rows: int | None = 1_000_000,
+    ) -> None:
+        self.cache = cache if cache is not None else (ResultCache() if use_cache else None)
+        self.timeout = timeout
+        self.max_rows = max_rows
+        self._compiled: OrderedDict[tuple[str, str, str, str], CompiledQuery] = OrderedDict()
+        self._compile_cache_size = compile_cache_size
+        self._generations: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def compile(self, model: SemanticModel, spec: QuerySpec, connector: Connector | None = None) -> CompiledQuery:
+        """The SQL for ``spec`` in the dialect of ``connector`` (default: the model's)."""
+        dialect = (connector or model.connector).dialect
+        as_of = (spec.as_of or today_in(model.spec.calendar.timezone)).isoformat()
+        key = (model.version, dialect, spec.model_dump_json(), as_of)
+        hit = self._compiled.get(key)
+        if hit is not None:
+            return hit
+        compiled = compile_query(model, spec, dialect)
+        with self._lock:
+            self._compiled[key] = compiled
+            while len(self._compiled) > self._compile_cache_size:
+                self._compiled.popitem(last=False)
+        return compiled
+
+    def run(self, model: SemanticModel, spec: QuerySpec, *, connector: Connector | None = None) -> Result:
+        """Answer one query; a repeated query on unchanged data comes from the cache."""
+        t0 = time.perf_counter()
+        conn = connector or model.connector
+        compiled = self.compile(model, spec, conn)
+        t1 = time.perf_counter()
+        key = self._cache_key(conn, compiled.sql)
+        if self.cache is not None:
+            cached = self.cache.get(key)
+            if cached is not None:
+                total = (time.perf_counter() - t0) * 1000
+                return Result(cached, compiled.sql, {"compile_ms": (t1 - t0) * 1000, "execute_ms": 0.0,
+                                                     "total_ms": total}, cache_hit=True, dialect=conn.dialect)
+        table = conn.execute(compiled.sql, timeout=self.timeout, max_rows=self.max_rows)
+        t2 = time.perf_counter()
+        table = normalise(table, compiled.columns)
+        if self.cache is not None:
+            self.cache.put(key, table)
+        t3 = time.perf_counter()
+        timings = {
+            "compile_ms": (t1 - t0) * 1000,
+            "execute_ms": (t2 - t1) * 1000,
+            "convert_ms": (t3 - t2) * 1000,
+            "total_ms": (t3 - t0) * 1000,
+        }
+        return Result(table, compiled.sql, timings, cache_hit=False, dialect=conn.dialect)
+
+    def invalidate(self, connection: Connector | str | None = None) -> int:
+        """Forget cached results of one connection (all when None); returns entries dropped.
+
+        Call it after a refresh writes new data. Results already handed out stay valid.
+        """
+        name = connection if isinstance(connection, str) or connection is None else connection.name
+        with self._lock:
+            if name is None:
+                for k in self._generations:
+                    self._generations[k] += 1
+            else:
+                self._generations[name] = self._generations.get(name, 0) + 1
+        if self.cache is None:
+            return 0
+        if name is None:
+            n = len(self.cache)
+            self.cache.clear()
+            return n
+        return self.cache.drop(lambda k: isinstance(k, tuple) and k[0] == name)
+
+    def _cache_key(self, conn: Connector, sql: str) -> CacheKey:
+        return (conn.name, conn.data_version(), self._generations.get(conn.name, 0), sql)
+
+
+def normalise(table: pa.Table, columns: tuple[str, ...]) -> pa.Table:
+    """Name columns as the query wrote its fields and turn decimals into float64.
+
+    Backends disagree on decimal widths (DuckDB DECIMAL(38,2), Postgres NUMERIC); one
+    float64 type keeps results comparable and pandas-friendly.
+    """
+    if len(columns) == table.num_columns and list(columns) != table.column_names:
+        table = table.rename_columns(list(columns))
+    for i, f in enumerate(table.schema):
+        if pa.types.is_decimal(f.type):
+            table = table.set_column(i, f.name, pc.cast(table.column(i), pa.float64()))
+    return table
+
+
+_default: Engine | None = None
+
+
+def default_engine() -> Engine:
+    """The process-wide engine that models use unless given their own."""
+    global _default
+    if _default is None:
+        _default = Engine()
+    return _default

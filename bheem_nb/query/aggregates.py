@@ -1,0 +1,87 @@
+"""Aggregate expressions for base measures, portable across dialects.
+
+A measure-level ``filter`` becomes ``AGG(CASE WHEN filter THEN expr END)``, which every
+backend runs (MySQL has no ``FILTER (WHERE ...)``) and which equals hand-written SQL.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from bheem_nb.errors import QueryError
+from bheem_nb.model.fields import MeasureField
+
+# (aggregation, dialect) pairs the backend cannot run; the message says what to do instead.
+_UNSUPPORTED = {
+    ("median", "mysql"): "MySQL/MariaDB have no MEDIAN aggregate",
+    ("percentile", "mysql"): "MySQL/MariaDB have no PERCENTILE_CONT aggregate",
+    ("median", "sqlite"): "SQLite has no MEDIAN aggregate",
+    ("percentile", "sqlite"): "SQLite has no PERCENTILE_CONT aggregate",
+    ("stddev", "sqlite"): "SQLite has no STDDEV aggregate",
+    ("median", "bigquery"): "BigQuery has no MEDIAN aggregate",
+    ("percentile", "bigquery"): "BigQuery's PERCENTILE_CONT is a window function, not an aggregate",
+}
+
+
+def aggregate(measure: MeasureField, dialect: str, rename: dict[str, str] | None = None) -> exp.Expression:
+    """``SUM(orders.quantity)`` and friends for one base measure.
+
+    ``rename`` maps the model table alias to another alias (used when the measure's table
+    is read through a de-duplicating key subquery).
+    """
+    agg = measure.spec.agg
+    if agg is None:
+        raise QueryError(f"{measure.qualified} is derived; it has no aggregate of its own")
+    reason = _UNSUPPORTED.get((agg, dialect))
+    if reason:
+        raise QueryError(f"measure {measure.qualified} uses agg {agg!r}, but {reason}; choose another aggregation")
+    value = _retable(measure.expr, rename) if measure.expr is not None else None
+    if measure.filter is not None:
+        cond = _retable(measure.filter, rename)
+        value = exp.Case(ifs=[exp.If(this=cond, true=value if value is not None else exp.Literal.number(1))])
+    if agg == "count":
+        return exp.Count(this=value if value is not None else exp.Star())
+    assert value is not None
+    if agg == "count_distinct":
+        return exp.Count(this=exp.Distinct(expressions=[value]))
+    if agg == "sum":
+        return exp.Sum(this=value)
+    if agg == "avg":
+        return exp.Avg(this=value)
+    if agg == "min":
+        return exp.Min(this=value)
+    if agg == "max":
+        return exp.Max(this=value)
+    if agg == "median":
+        return exp.Median(this=value)
+    if agg == "percentile":
+        assert measure.spec.p is not None
+        return exp.PercentileCont(this=value, expression=exp.Literal.number(measure.spec.p))
+    if agg == "stddev":
+        return exp.StddevSamp(this=value)
+    raise QueryError(f"unknown aggregation {agg!r} on {measure.qualified}")
+
+
+def _retable(tree: exp.Expression, rename: dict[str, str] | None) -> exp.Expression:
+    tree = tree.copy()
+    if not rename:
+        return tree
+    for col in tree.find_all(exp.Column):
+        if col.table in rename:
+            col.set("table", exp.to_identifier(rename[col.table]))
+    return tree
+
+
+def safe_formula(formula: exp.Expression, values: dict[str, exp.Expression]) -> exp.Expression:
+    """Substitute measure references in a derived formula; division by zero gives NULL."""
+
+    def swap(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Column):
+            key = f"{node.table}.{node.name}"
+            if key in values:
+                return values[key].copy()
+        if isinstance(node, exp.Div):
+            node.set("safe", True)
+        return node
+
+    return formula.copy().transform(swap)

@@ -1,0 +1,112 @@
+"""Date arithmetic that sqlglot does not transpile faithfully, built per dialect as ASTs.
+
+sqlglot turns ``DATE_TRUNC`` into invalid or wrong SQL for MySQL and SQLite, so those two
+get hand-checked templates; every other dialect uses sqlglot's own nodes. Templates are
+parsed once; the placeholder ``X`` is replaced by the (already built) operand tree, so no
+value is ever spliced into SQL text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+import sqlglot
+from sqlglot import exp
+
+_MYSQL = {
+    "year": "MAKEDATE(YEAR(X), 1)",
+    "quarter": "DATE_ADD(MAKEDATE(YEAR(X), 1), INTERVAL (QUARTER(X) - 1) QUARTER)",
+    "month": "DATE_SUB(DATE(X), INTERVAL (DAYOFMONTH(X) - 1) DAY)",
+    "week": "DATE_SUB(DATE(X), INTERVAL WEEKDAY(X) DAY)",
+    "day": "DATE(X)",
+    "add_months": "DATE_ADD(X, INTERVAL N MONTH)",
+    "year_number": "YEAR(X)",
+}
+_SQLITE = {
+    "year": "DATE(X, 'start of year')",
+    "quarter": "DATE(X, 'start of month', '-' || ((CAST(STRFTIME('%m', X) AS INTEGER) - 1) % 3) || ' months')",
+    "month": "DATE(X, 'start of month')",
+    "week": "DATE(X, '-' || ((CAST(STRFTIME('%w', X) AS INTEGER) + 6) % 7) || ' days')",
+    "day": "DATE(X)",
+    "add_months": "DATE(X, N)",
+    "year_number": "CAST(STRFTIME('%Y', X) AS INTEGER)",
+}
+_TEMPLATES = {"mysql": _MYSQL, "sqlite": _SQLITE}
+CALENDAR_GRAINS = ("year", "quarter", "month", "week", "day")
+
+
+@cache
+def _template(dialect: str, name: str) -> exp.Expression:
+    return sqlglot.parse_one(_TEMPLATES[dialect][name], read=dialect)
+
+
+def _fill(dialect: str, name: str, x: exp.Expression, n: exp.Expression | None = None) -> exp.Expression:
+    def swap(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Column) and not node.table:
+            if node.name == "X":
+                return x.copy()
+            if node.name == "N" and n is not None:
+                return n.copy()
+        return node
+
+    return _template(dialect, name).copy().transform(swap)
+
+
+def date_literal(value: dt.date, dialect: str) -> exp.Expression:
+    """A DATE constant; SQLite keeps dates as ISO text."""
+    if isinstance(value, dt.datetime):
+        text = value.isoformat(sep=" ")
+        return exp.Literal.string(text) if dialect == "sqlite" else exp.cast(exp.Literal.string(text), "timestamp")
+    lit = exp.Literal.string(value.isoformat())
+    return lit if dialect == "sqlite" else exp.cast(lit, "date")
+
+
+def truncate(x: exp.Expression, grain: str, dialect: str) -> exp.Expression:
+    """The first day of the calendar ``grain`` containing ``x``, as a DATE (weeks start Monday)."""
+    if grain not in CALENDAR_GRAINS:
+        raise ValueError(f"not a calendar grain: {grain}")
+    if dialect in _TEMPLATES:
+        return _fill(dialect, grain, x)
+    if grain == "day":
+        return exp.cast(x, "date")
+    return exp.cast(exp.DateTrunc(this=x, unit=exp.var(grain.upper())), "date")
+
+
+def add_months(x: exp.Expression, months: int, dialect: str) -> exp.Expression:
+    """``x`` shifted by a whole number of months, as a DATE."""
+    if months == 0:
+        return x
+    if dialect == "sqlite":
+        return _fill(dialect, "add_months", x, exp.Literal.string(f"{months:+d} months"))
+    if dialect == "mysql":
+        return _fill(dialect, "add_months", x, exp.Literal.number(months))
+    return exp.cast(exp.DateAdd(this=x, expression=exp.Literal.number(months), unit=exp.var("MONTH")), "date")
+
+
+def year_number(x: exp.Expression, dialect: str) -> exp.Expression:
+    if dialect in _TEMPLATES:
+        return _fill(dialect, "year_number", x)
+    return exp.cast(exp.Extract(this=exp.var("YEAR"), expression=x), "int")
+
+
+def fiscal_year(x: exp.Expression, start_month: int, dialect: str) -> exp.Expression:
+    """The fiscal year label: the calendar year in which the fiscal year ends."""
+    shift = (13 - start_month) % 12
+    return year_number(add_months(x, shift, dialect), dialect)
+
+
+def fiscal_quarter_start(x: exp.Expression, start_month: int, dialect: str) -> exp.Expression:
+    """The first day of the fiscal quarter containing ``x``."""
+    offset = start_month - 1
+    if offset == 0:
+        return truncate(x, "quarter", dialect)
+    return add_months(truncate(add_months(x, -offset, dialect), "quarter", dialect), offset, dialect)
+
+
+def grain_expression(x: exp.Expression, grain: str, start_month: int, dialect: str) -> exp.Expression:
+    if grain == "fiscal_year":
+        return fiscal_year(x, start_month, dialect)
+    if grain == "fiscal_quarter":
+        return fiscal_quarter_start(x, start_month, dialect)
+    return truncate(x, grain, dialect)

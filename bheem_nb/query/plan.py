@@ -1,0 +1,124 @@
+"""Resolve a QuerySpec against a model: which fields, which tables, which filters where.
+
+The plan is dialect-free; the compiler turns it into SQL for one backend.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from bheem_nb.errors import QueryError
+from bheem_nb.model.fields import DimensionField, FieldRef, MeasureField
+from bheem_nb.model.semantic import SemanticModel
+from bheem_nb.query.spec import Filter, QuerySpec
+
+
+@dataclass
+class Plan:
+    dimensions: list[FieldRef]
+    measures: list[FieldRef]
+    row_filters: list[tuple[FieldRef, Filter]]
+    group_filters: list[tuple[FieldRef, Filter]]
+    base_measures: dict[str, MeasureField]  # qualified name -> base measure, in first-use order
+    derived: list[MeasureField]  # in dependency order (dependencies first)
+    order: list[tuple[str, bool]]  # (output label, descending)
+    limit: int | None
+    as_of: dt.date
+    homes: dict[str, list[MeasureField]] = field(default_factory=dict)
+
+    @property
+    def row_filter_tables(self) -> set[str]:
+        return {ref.field.table for ref, _ in self.row_filters}
+
+    @property
+    def dimension_tables(self) -> set[str]:
+        return {ref.field.table for ref in self.dimensions}
+
+
+def today_in(timezone: str) -> dt.date:
+    return dt.datetime.now(ZoneInfo(timezone)).date()
+
+
+def make_plan(model: SemanticModel, spec: QuerySpec) -> Plan:
+    catalog = model.fields
+    dims = [catalog.resolve(d) for d in spec.dimensions]
+    for ref in dims:
+        if not isinstance(ref.field, DimensionField):
+            raise QueryError(f"{ref.label!r} is a measure; list it under measures, not dimensions")
+    measures = [catalog.resolve(m) for m in spec.measures]
+    for ref in measures:
+        if not isinstance(ref.field, MeasureField):
+            raise QueryError(f"{ref.label!r} is a dimension; list it under dimensions, not measures")
+    _unique_labels(dims + measures)
+
+    row_filters, group_filters = [], []
+    for flt in spec.filters:
+        ref = catalog.resolve(flt.field)
+        (group_filters if isinstance(ref.field, MeasureField) else row_filters).append((ref, flt))
+
+    wanted = [r.field for r in measures] + [r.field for r, _ in group_filters]
+    base, derived = _expand([f for f in wanted if isinstance(f, MeasureField)], model)
+    homes: dict[str, list[MeasureField]] = {}
+    for m in base.values():
+        homes.setdefault(m.table, []).append(m)
+    return Plan(
+        dimensions=dims,
+        measures=measures,
+        row_filters=row_filters,
+        group_filters=group_filters,
+        base_measures=base,
+        derived=derived,
+        order=_order(spec, dims, measures, model),
+        limit=spec.limit,
+        as_of=spec.as_of or today_in(model.spec.calendar.timezone),
+        homes=homes,
+    )
+
+
+def _unique_labels(refs: list[FieldRef]) -> None:
+    seen: dict[tuple[str, str | None], str] = {}
+    for ref in refs:
+        key = (ref.field.qualified, ref.grain)
+        if key in seen:
+            raise QueryError(f"{ref.label!r} is listed twice (also as {seen[key]!r})")
+        seen[key] = ref.label
+
+
+def _expand(wanted: list[MeasureField], model: SemanticModel) -> tuple[dict[str, MeasureField], list[MeasureField]]:
+    base: dict[str, MeasureField] = {}
+    derived: dict[str, MeasureField] = {}
+
+    def visit(m: MeasureField) -> None:
+        if not m.is_derived:
+            base.setdefault(m.qualified, m)
+            return
+        for dep in m.depends_on:
+            f = model.fields.by_qualified[dep]
+            assert isinstance(f, MeasureField)
+            visit(f)
+        derived.setdefault(m.qualified, m)
+
+    for m in wanted:
+        visit(m)
+    return base, list(derived.values())
+
+
+def _order(spec: QuerySpec, dims: list[FieldRef], measures: list[FieldRef], model: SemanticModel) -> list[tuple[str, bool]]:
+    if not spec.order:
+        return [(ref.label, False) for ref in dims]
+    outputs = dims + measures
+    result = []
+    for item in spec.order:
+        label = next((r.label for r in outputs if r.label == item.field), None)
+        if label is None:
+            target = model.fields.resolve(item.field)
+            label = next(
+                (r.label for r in outputs if (r.field.qualified, r.grain) == (target.field.qualified, target.grain)),
+                None,
+            )
+        if label is None:
+            raise QueryError(f"cannot order by {item.field!r}: it is not among the query's measures or dimensions")
+        result.append((label, item.desc))
+    return result
