@@ -52,11 +52,11 @@ def aggregate(measure: MeasureField, dialect: str, rename: dict[str, str] | None
         return exp.Min(this=value)
     if agg == "max":
         return exp.Max(this=value)
-    if agg == "median":
-        return exp.Median(this=value)
+    if agg == "median":  # interpolated: on a DECIMAL column DuckDB would round to its scale
+        return exp.Median(this=exp.cast(value, "double"))
     if agg == "percentile":
         assert measure.spec.p is not None
-        return exp.PercentileCont(this=value, expression=exp.Literal.number(measure.spec.p))
+        return exp.PercentileCont(this=exp.cast(value, "double"), expression=exp.Literal.number(measure.spec.p))
     if agg == "stddev":
         return exp.StddevSamp(this=value)
     raise QueryError(f"unknown aggregation {agg!r} on {measure.qualified}")

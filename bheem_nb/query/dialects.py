@@ -93,7 +93,10 @@ def year_number(x: exp.Expression, dialect: str) -> exp.Expression:
 def fiscal_year(x: exp.Expression, start_month: int, dialect: str) -> exp.Expression:
     """The fiscal year label: the calendar year in which the fiscal year ends."""
     shift = (13 - start_month) % 12
-    return year_number(add_months(x, shift, dialect), dialect)
+    if shift == 0:
+        return year_number(x, dialect)
+    # month starts first: SQLite's month arithmetic overflows (Dec 31 − 3 months = Oct 1)
+    return year_number(add_months(truncate(x, "month", dialect), shift, dialect), dialect)
 
 
 def fiscal_quarter_start(x: exp.Expression, start_month: int, dialect: str) -> exp.Expression:
@@ -101,7 +104,8 @@ def fiscal_quarter_start(x: exp.Expression, start_month: int, dialect: str) -> e
     offset = start_month - 1
     if offset == 0:
         return truncate(x, "quarter", dialect)
-    return add_months(truncate(add_months(x, -offset, dialect), "quarter", dialect), offset, dialect)
+    month = truncate(x, "month", dialect)
+    return add_months(truncate(add_months(month, -offset, dialect), "quarter", dialect), offset, dialect)
 
 
 def grain_expression(x: exp.Expression, grain: str, start_month: int, dialect: str) -> exp.Expression:

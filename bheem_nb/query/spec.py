@@ -46,6 +46,8 @@ class Filter(BaseModel):
         if "value" in kw:
             values = kw.pop("value")
         kw.setdefault("values", values)
+        if kw["values"] is None and str(kw.get("op", "")).strip() in ("=", "!=", "==", "<>"):
+            kw["values"] = (None,)  # "= null" means "is blank"
         super().__init__(**kw)
 
     @field_validator("op", mode="before")
