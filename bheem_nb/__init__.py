@@ -5,6 +5,7 @@
     model.query(measures=["revenue"], dimensions=["region"]).df
 """
 
+from bheem_nb import demo
 from bheem_nb.engine import Engine, default_engine
 from bheem_nb.errors import (
     BheemConnectionError,
@@ -34,4 +35,5 @@ __all__ = [
     "SecurityError",
     "SemanticModel",
     "default_engine",
+    "demo",
 ]
