@@ -6,6 +6,7 @@ for YAML files, its line number, because that is where the user has to go and fi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,20 @@ from bheem_nb.model.schema import ModelSpec
 Loc = tuple[str | int, ...]
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML 1.2 booleans: only true/false. YAML 1.1 reads the join key ``on:`` as True."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+for _first in "tTfF":
+    _Loader.yaml_implicit_resolvers.setdefault(_first, []).insert(
+        0, ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"))
+    )
+
+
 class LineIndex:
     """Maps a key path in a YAML document to the line it was written on."""
 
@@ -30,11 +45,11 @@ class LineIndex:
         node = self._root
         line = None if node is None else node.start_mark.line + 1
         for part in path:
-            child = _child(node, part)
-            if child is None:
+            found = _child(node, part)
+            if found is None:
                 break
-            node = child
-            line = node.start_mark.line + 1
+            key, node = found
+            line = key.start_mark.line + 1
         return line
 
     def where(self, path: Sequence[str | int]) -> str:
@@ -43,13 +58,15 @@ class LineIndex:
         return f"{self.source}:{line}: {dotted}" if line else dotted
 
 
-def _child(node: yaml.Node | None, part: str | int) -> yaml.Node | None:
+def _child(node: yaml.Node | None, part: str | int) -> tuple[yaml.Node, yaml.Node] | None:
+    """(node whose line to report, node to descend into) for one path step."""
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if key.value == str(part):
-                return value  # type: ignore[no-any-return]
+                return key, value
     if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-        return node.value[part]  # type: ignore[no-any-return]
+        item: yaml.Node = node.value[part]
+        return item, item
     return None
 
 
@@ -71,8 +88,8 @@ def _check_duplicate_keys(node: yaml.Node | None, source: str) -> None:
 def parse_yaml(text: str, source: str = "<yaml>") -> tuple[dict[str, Any], LineIndex]:
     """Parse YAML text into a dict plus the line index used for error messages."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark is not None else source
