@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from bheem_nb.connectors._arrow import normalize_decimals
 from bheem_nb.connectors.base import (
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT_S,
@@ -17,12 +18,20 @@ from bheem_nb.connectors.base import (
 )
 from bheem_nb.errors import BheemConnectionError, QueryTimeoutError
 
+#: statement kinds a read-only in-memory database still runs (SHOW, DESCRIBE, FROM ... are SELECTs)
+_READ_STATEMENTS = frozenset({duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN})
+
 
 class DuckDBConnector(Connector):
     """A DuckDB database file (opened read-only by default) or ``:memory:``.
 
     Each ``execute`` runs on its own cursor so a timeout can interrupt it without
     disturbing other queries; reads from several threads are safe.
+
+    DuckDB cannot open ``:memory:`` read-only, so ``read_only=True`` on an in-memory database
+    (or on a passed ``connection``) makes ``execute`` refuse every statement that is not a
+    SELECT or EXPLAIN; load data through :attr:`raw` instead. DECIMAL results follow the
+    project's convention (see ``_arrow``): float64, or int64 for scale 0.
     """
 
     dialect = "duckdb"
@@ -38,17 +47,20 @@ class DuckDBConnector(Connector):
         self.path = str(path)
         in_memory = self.path in (":memory:", "")
         self.name = "duckdb:///:memory:" if in_memory else f"duckdb:///{self.path}"
+        self._refuse_writes = bool(read_only) and (in_memory or connection is not None)
         if connection is not None:
             self._con = connection
         else:
             if not in_memory and not Path(self.path).exists():
                 raise BheemConnectionError(f"DuckDB file not found: {self.path}")
-            ro = (not in_memory) if read_only is None else read_only
-            config: dict[str, str | bool | int] = {}
+            ro = False if in_memory else (True if read_only is None else read_only)
+            config: dict[str, str | bool | int | float | list[str]] = {}
             if threads:
                 config["threads"] = threads
             try:
-                self._con = duckdb.connect(":memory:" if in_memory else self.path, read_only=ro, config=config)
+                self._con = duckdb.connect(
+                    ":memory:" if in_memory else self.path, read_only=ro, config=config
+                )
             except duckdb.Error as exc:
                 raise self._fail("opening the database", exc) from exc
         self._closed = False
@@ -89,6 +101,8 @@ class DuckDBConnector(Connector):
         cur = self._con.cursor()
         timer = threading.Timer(timeout, cur.interrupt) if timeout else None
         try:
+            if self._refuse_writes:
+                self._check_read_only(cur, sql)
             if timer:
                 timer.start()
             rel = cur.sql(sql)
@@ -99,14 +113,24 @@ class DuckDBConnector(Connector):
             else:
                 table = rel.limit(max_rows + 1).to_arrow_table()
         except duckdb.InterruptException as exc:
-            raise QueryTimeoutError(f"the query on {self.name} ran longer than {timeout:g} s and was cancelled") from exc
+            raise QueryTimeoutError(
+                f"the query on {self.name} ran longer than {timeout:g} s and was cancelled"
+            ) from exc
         except duckdb.Error as exc:
             raise self._fail("the query", exc) from exc
         finally:
             if timer:
                 timer.cancel()
             cur.close()
-        return check_row_cap(table, max_rows, self.name)
+        return normalize_decimals(check_row_cap(table, max_rows, self.name))
+
+    def _check_read_only(self, cur: duckdb.DuckDBPyConnection, sql: str) -> None:
+        for statement in cur.extract_statements(sql):
+            if statement.type not in _READ_STATEMENTS:
+                raise BheemConnectionError(
+                    f"{self.name} is read-only: {statement.type.name} statements are refused; "
+                    "only queries run here"
+                )
 
     def data_version(self) -> str:
         return str(self._version)
