@@ -38,7 +38,7 @@ class Result:
         return list(self.arrow.column_names)
 
     def __len__(self) -> int:
-        return self.arrow.num_rows
+        return int(self.arrow.num_rows)
 
     def to_dicts(self) -> list[dict[str, Any]]:
         return self.arrow.to_pylist()  # type: ignore[no-any-return]

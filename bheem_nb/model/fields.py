@@ -23,7 +23,7 @@ class DimensionField:
     table: str
     name: str
     spec: Dimension
-    expr: exp.Expression  # columns qualified with the model table name
+    expr: exp.Expr  # columns qualified with the model table name
 
     @property
     def qualified(self) -> str:
@@ -35,8 +35,8 @@ class MeasureField:
     table: str
     name: str
     spec: Measure
-    expr: exp.Expression | None  # base: the aggregated expression; derived: formula over measures
-    filter: exp.Expression | None
+    expr: exp.Expr | None  # base: the aggregated expression; derived: formula over measures
+    filter: exp.Expr | None
     depends_on: tuple[str, ...] = ()  # qualified names of measures a derived measure uses
 
     @property
@@ -60,7 +60,7 @@ class FieldRef:
     label: str
 
 
-def parse_expression(sql: str, table: str, where: str) -> exp.Expression:
+def parse_expression(sql: str, table: str, where: str) -> exp.Expr:
     """Parse a model expression and qualify bare columns with ``table``."""
     try:
         tree = sqlglot.parse_one(sql, read=MODEL_DIALECT)

@@ -27,7 +27,7 @@ class Step:
     join: Join
     source: str
     target: str
-    condition: exp.Expression
+    condition: exp.Expr
 
     @property
     def fans_out(self) -> bool:
@@ -43,7 +43,7 @@ class JoinGraph:
     def __init__(self, spec: ModelSpec) -> None:
         self._edges: dict[str, list[tuple[str, int]]] = {name: [] for name in spec.tables}
         self._joins = spec.joins
-        self._conditions: list[exp.Expression] = []
+        self._conditions: list[exp.Expr] = []
         parent = {name: name for name in spec.tables}
 
         def root(t: str) -> str:
@@ -100,7 +100,7 @@ class JoinGraph:
         return [t for t, _ in self._edges[table]]
 
 
-def _parse_condition(join: Join, where: str) -> exp.Expression:
+def _parse_condition(join: Join, where: str) -> exp.Expr:
     try:
         cond = sqlglot.parse_one(join.on, read=MODEL_DIALECT)
     except sqlglot.errors.ParseError as exc:

@@ -36,7 +36,7 @@ class Dimension(_Strict):
     """A column (or expression over one table's columns) to group and filter by."""
 
     type: DimensionType = "string"
-    expr: str | None = Field(default=None, description="SQL over this table's columns; default: the column of the same name")
+    expr: str | None = Field(default=None, description="SQL over this table's columns; default: the same-named column")
     hierarchy: list[Grain] | None = None
     label: str | None = None
     description: str | None = None
@@ -57,7 +57,7 @@ class Measure(_Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Measure:
         if self.agg is None and not self.expr:
-            raise ValueError("a measure needs `agg` (with `expr`) or, for a derived measure, an `expr` over other measures")
+            raise ValueError("a measure needs `agg` (with `expr`), or for a derived measure an `expr` over measures")
         if self.agg not in (None, "count") and not self.expr:
             raise ValueError(f"agg {self.agg!r} needs `expr`: the column or expression to aggregate")
         if self.agg == "percentile":

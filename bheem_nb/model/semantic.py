@@ -110,11 +110,12 @@ class SemanticModel:
         rows = []
         for f in self.fields.by_qualified.values():
             spec = f.spec
+            kind_type = f.spec.type if isinstance(f, DimensionField) else (f.spec.agg or "derived")
             rows.append(
                 {
                     "field": f.qualified,
                     "kind": "measure" if isinstance(f, MeasureField) else "dimension",
-                    "type": spec.type if isinstance(f, DimensionField) else (spec.agg or "derived"),
+                    "type": kind_type,
                     "label": spec.label or f.name.replace("_", " ").capitalize(),
                     "format": spec.format,
                     "description": spec.description,
@@ -133,7 +134,7 @@ class SemanticModel:
 
 def _build_catalog(spec: ModelSpec) -> FieldCatalog:
     catalog = FieldCatalog(list(spec.tables))
-    derived: list[tuple[str, str, exp.Expression]] = []
+    derived: list[tuple[str, str, exp.Expr]] = []
     for tname, table in spec.tables.items():
         for dname, dim in table.dimensions.items():
             where = f"tables.{tname}.dimensions.{dname}"
@@ -145,9 +146,9 @@ def _build_catalog(spec: ModelSpec) -> FieldCatalog:
                 assert meas.expr is not None
                 derived.append((tname, mname, _parse_formula(meas.expr, where)))
                 continue
-            expr = parse_expression(meas.expr, tname, where + ".expr") if meas.expr else None
+            agg_expr = parse_expression(meas.expr, tname, where + ".expr") if meas.expr else None
             cond = parse_expression(meas.filter, tname, where + ".filter") if meas.filter else None
-            catalog.add(MeasureField(tname, mname, meas, expr, cond))
+            catalog.add(MeasureField(tname, mname, meas, agg_expr, cond))
     for tname, mname, formula in derived:
         catalog.add(MeasureField(tname, mname, spec.tables[tname].measures[mname], formula, None))
     for tname, mname, formula in derived:
@@ -160,7 +161,7 @@ def _build_catalog(spec: ModelSpec) -> FieldCatalog:
     return catalog
 
 
-def _parse_formula(sql: str, where: str) -> exp.Expression:
+def _parse_formula(sql: str, where: str) -> exp.Expr:
     import sqlglot
 
     try:
@@ -172,7 +173,7 @@ def _parse_formula(sql: str, where: str) -> exp.Expression:
     return tree
 
 
-def _formula_dependencies(catalog: FieldCatalog, tname: str, mname: str, formula: exp.Expression) -> tuple[str, ...]:
+def _formula_dependencies(catalog: FieldCatalog, tname: str, mname: str, formula: exp.Expr) -> tuple[str, ...]:
     where = f"tables.{tname}.measures.{mname}"
     deps: list[str] = []
     for col in formula.find_all(exp.Column):

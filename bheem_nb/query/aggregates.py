@@ -23,7 +23,7 @@ _UNSUPPORTED = {
 }
 
 
-def aggregate(measure: MeasureField, dialect: str, rename: dict[str, str] | None = None) -> exp.Expression:
+def aggregate(measure: MeasureField, dialect: str, rename: dict[str, str] | None = None) -> exp.Expr:
     """``SUM(orders.quantity)`` and friends for one base measure.
 
     ``rename`` maps the model table alias to another alias (used when the measure's table
@@ -62,7 +62,7 @@ def aggregate(measure: MeasureField, dialect: str, rename: dict[str, str] | None
     raise QueryError(f"unknown aggregation {agg!r} on {measure.qualified}")
 
 
-def _retable(tree: exp.Expression, rename: dict[str, str] | None) -> exp.Expression:
+def _retable(tree: exp.Expr, rename: dict[str, str] | None) -> exp.Expr:
     tree = tree.copy()
     if not rename:
         return tree
@@ -72,10 +72,10 @@ def _retable(tree: exp.Expression, rename: dict[str, str] | None) -> exp.Express
     return tree
 
 
-def safe_formula(formula: exp.Expression, values: dict[str, exp.Expression]) -> exp.Expression:
+def safe_formula(formula: exp.Expr, values: dict[str, exp.Expr]) -> exp.Expr:
     """Substitute measure references in a derived formula; division by zero gives NULL."""
 
-    def swap(node: exp.Expression) -> exp.Expression:
+    def swap(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Column):
             key = f"{node.table}.{node.name}"
             if key in values:

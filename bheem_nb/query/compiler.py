@@ -118,7 +118,7 @@ class _Compiler:
             raise QueryError("a query needs at least one measure or dimension")
         return select
 
-    def _deduplicated(self, home: str, steps: list[Step]) -> tuple[exp.Select, list[exp.Expression], dict[str, str]]:
+    def _deduplicated(self, home: str, steps: list[Step]) -> tuple[exp.Select, list[exp.Expr], dict[str, str]]:
         """Rows of ``home`` once per dimension combination, then the home table joined back."""
         table = self.model.spec.tables[home]
         keys = table.key_columns
@@ -128,8 +128,9 @@ class _Compiler:
                 f"twice; give table {home!r} a primary_key so bheem_nb can de-duplicate"
             )
         inner = self._from_tree(home, steps)
-        inner = inner.select(*[exp.alias_(exp.column(k, table=home), f"_k{i}", quoted=True) for i, k in enumerate(keys)])
-        dim_cols = []
+        key_cols = [exp.alias_(exp.column(k, table=home), f"_k{i}", quoted=True) for i, k in enumerate(keys)]
+        inner = inner.select(*key_cols)
+        dim_cols: list[exp.Expr] = []
         for i, ref in enumerate(self.plan.dimensions):
             inner = inner.select(exp.alias_(self._dim_expr(ref), f"_d{i}", quoted=True), copy=False)
             dim_cols.append(exp.column(f"_d{i}", table=_KEYS, quoted=True))
@@ -148,7 +149,7 @@ class _Compiler:
     def _combined(self) -> exp.Select:
         n_dims = len(self.plan.dimensions)
         ctes: list[tuple[str, exp.Select]] = []
-        values: dict[str, exp.Expression] = {}
+        values: dict[str, exp.Expr] = {}
         for h, (home, measures) in enumerate(self.plan.homes.items()):
             name = f"_h{h}"
             ctes.append((name, self._grouped(home, measures, labels=[f"d{i}" for i in range(n_dims)])))
@@ -206,7 +207,7 @@ class _Compiler:
             try:
                 if not any(s.fans_out for s in self._steps(candidate)):
                     return candidate
-            except Exception:  # noqa: BLE001 - unreachable from this candidate; try the next
+            except Exception:
                 continue
         return needed[0]
 
@@ -216,7 +217,7 @@ class _Compiler:
             select = select.join(self._source(step.target), on=step.condition.copy(), join_type="left", copy=False)
         return select
 
-    def _source(self, name: str) -> exp.Expression:
+    def _source(self, name: str) -> exp.Expr:
         table = self.model.spec.tables[name]
         if table.table is not None:
             try:
@@ -233,12 +234,12 @@ class _Compiler:
         return exp.alias_(exp.Subquery(this=query), name)
 
     # -- fields --------------------------------------------------------------------------
-    def _dim_expr(self, ref: FieldRef) -> exp.Expression:
+    def _dim_expr(self, ref: FieldRef) -> exp.Expr:
         assert isinstance(ref.field, DimensionField)
         base = ref.field.expr.copy()
         return grain_expression(base, ref.grain, self.fiscal, self.dialect) if ref.grain else base
 
-    def _row_conditions(self) -> list[exp.Expression]:
+    def _row_conditions(self) -> list[exp.Expr]:
         out = []
         for ref, flt in self.plan.row_filters:
             assert isinstance(ref.field, DimensionField)
@@ -247,7 +248,7 @@ class _Compiler:
         return out
 
 
-def _expr(measure: MeasureField) -> exp.Expression:
+def _expr(measure: MeasureField) -> exp.Expr:
     assert measure.expr is not None
     return measure.expr
 

@@ -37,12 +37,12 @@ CALENDAR_GRAINS = ("year", "quarter", "month", "week", "day")
 
 
 @cache
-def _template(dialect: str, name: str) -> exp.Expression:
+def _template(dialect: str, name: str) -> exp.Expr:
     return sqlglot.parse_one(_TEMPLATES[dialect][name], read=dialect)
 
 
-def _fill(dialect: str, name: str, x: exp.Expression, n: exp.Expression | None = None) -> exp.Expression:
-    def swap(node: exp.Expression) -> exp.Expression:
+def _fill(dialect: str, name: str, x: exp.Expr, n: exp.Expr | None = None) -> exp.Expr:
+    def swap(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Column) and not node.table:
             if node.name == "X":
                 return x.copy()
@@ -53,7 +53,7 @@ def _fill(dialect: str, name: str, x: exp.Expression, n: exp.Expression | None =
     return _template(dialect, name).copy().transform(swap)
 
 
-def date_literal(value: dt.date, dialect: str) -> exp.Expression:
+def date_literal(value: dt.date, dialect: str) -> exp.Expr:
     """A DATE constant; SQLite keeps dates as ISO text."""
     if isinstance(value, dt.datetime):
         text = value.isoformat(sep=" ")
@@ -62,7 +62,7 @@ def date_literal(value: dt.date, dialect: str) -> exp.Expression:
     return lit if dialect == "sqlite" else exp.cast(lit, "date")
 
 
-def truncate(x: exp.Expression, grain: str, dialect: str) -> exp.Expression:
+def truncate(x: exp.Expr, grain: str, dialect: str) -> exp.Expr:
     """The first day of the calendar ``grain`` containing ``x``, as a DATE (weeks start Monday)."""
     if grain not in CALENDAR_GRAINS:
         raise ValueError(f"not a calendar grain: {grain}")
@@ -73,7 +73,7 @@ def truncate(x: exp.Expression, grain: str, dialect: str) -> exp.Expression:
     return exp.cast(exp.DateTrunc(this=x, unit=exp.var(grain.upper())), "date")
 
 
-def add_months(x: exp.Expression, months: int, dialect: str) -> exp.Expression:
+def add_months(x: exp.Expr, months: int, dialect: str) -> exp.Expr:
     """``x`` shifted by a whole number of months, as a DATE."""
     if months == 0:
         return x
@@ -84,13 +84,13 @@ def add_months(x: exp.Expression, months: int, dialect: str) -> exp.Expression:
     return exp.cast(exp.DateAdd(this=x, expression=exp.Literal.number(months), unit=exp.var("MONTH")), "date")
 
 
-def year_number(x: exp.Expression, dialect: str) -> exp.Expression:
+def year_number(x: exp.Expr, dialect: str) -> exp.Expr:
     if dialect in _TEMPLATES:
         return _fill(dialect, "year_number", x)
     return exp.cast(exp.Extract(this=exp.var("YEAR"), expression=x), "int")
 
 
-def fiscal_year(x: exp.Expression, start_month: int, dialect: str) -> exp.Expression:
+def fiscal_year(x: exp.Expr, start_month: int, dialect: str) -> exp.Expr:
     """The fiscal year label: the calendar year in which the fiscal year ends."""
     shift = (13 - start_month) % 12
     if shift == 0:
@@ -99,7 +99,7 @@ def fiscal_year(x: exp.Expression, start_month: int, dialect: str) -> exp.Expres
     return year_number(add_months(truncate(x, "month", dialect), shift, dialect), dialect)
 
 
-def fiscal_quarter_start(x: exp.Expression, start_month: int, dialect: str) -> exp.Expression:
+def fiscal_quarter_start(x: exp.Expr, start_month: int, dialect: str) -> exp.Expr:
     """The first day of the fiscal quarter containing ``x``."""
     offset = start_month - 1
     if offset == 0:
@@ -108,7 +108,7 @@ def fiscal_quarter_start(x: exp.Expression, start_month: int, dialect: str) -> e
     return add_months(truncate(add_months(month, -offset, dialect), "quarter", dialect), offset, dialect)
 
 
-def grain_expression(x: exp.Expression, grain: str, start_month: int, dialect: str) -> exp.Expression:
+def grain_expression(x: exp.Expr, grain: str, start_month: int, dialect: str) -> exp.Expr:
     if grain == "fiscal_year":
         return fiscal_year(x, start_month, dialect)
     if grain == "fiscal_quarter":

@@ -31,7 +31,7 @@ class FilterContext:
     fiscal_start_month: int = 1
 
 
-def build_condition(target: exp.Expression, flt: Filter, kind: ValueKind, ctx: FilterContext) -> exp.Expression:
+def build_condition(target: exp.Expr, flt: Filter, kind: ValueKind, ctx: FilterContext) -> exp.Expr:
     """The condition for one filter applied to ``target`` (a column or aggregate expression)."""
     op = flt.op
     if op in _TIME_ONLY and kind != "time":
@@ -41,7 +41,7 @@ def build_condition(target: exp.Expression, flt: Filter, kind: ValueKind, ctx: F
 
     if op in ("is_null", "not_null"):
         _arity(flt, values, 0)
-        cond: exp.Expression = exp.Is(this=target.copy(), expression=exp.Null())
+        cond: exp.Expr = exp.Is(this=target.copy(), expression=exp.Null())
         return cond if op == "is_null" else exp.not_(cond)
     if op in ("=", "!="):
         _arity(flt, values, 1)
@@ -61,7 +61,7 @@ def build_condition(target: exp.Expression, flt: Filter, kind: ValueKind, ctx: F
         lo, hi = values
         if lo is None and hi is None:
             raise QueryError(f"filter {op!r} on {flt.field!r} needs at least one bound")
-        parts = []
+        parts: list[exp.Expr] = []
         if lo is not None:
             parts.append(exp.GTE(this=target.copy(), expression=lit(lo)))
         if hi is not None:
@@ -86,13 +86,13 @@ def build_condition(target: exp.Expression, flt: Filter, kind: ValueKind, ctx: F
     raise QueryError(f"filter op {op!r} is not supported here")
 
 
-def _membership(target: exp.Expression, flt: Filter, values: list[Any], ctx: FilterContext) -> exp.Expression:
+def _membership(target: exp.Expr, flt: Filter, values: list[Any], ctx: FilterContext) -> exp.Expr:
     wants_null = any(v is None for v in values)
     items = [_literal(v, ctx.dialect) for v in values if v is not None]
     if flt.op == "in":
         if not items and not wants_null:
             return exp.false()  # an empty selection selects nothing
-        parts: list[exp.Expression] = []
+        parts: list[exp.Expr] = []
         if items:
             parts.append(exp.In(this=target.copy(), expressions=items))
         if wants_null:
@@ -107,13 +107,14 @@ def _membership(target: exp.Expression, flt: Filter, values: list[Any], ctx: Fil
     return exp.and_(excluded, not_null) if wants_null else _or_null(excluded, target)
 
 
-def _or_null(cond: exp.Expression, target: exp.Expression) -> exp.Expression:
+def _or_null(cond: exp.Expr, target: exp.Expr) -> exp.Expr:
     return exp.or_(cond, exp.Is(this=target.copy(), expression=exp.Null()))
 
 
 def _relative_bounds(flt: Filter, ctx: FilterContext) -> tuple[dt.date, dt.date]:
     if len(flt.values) != 2:
-        raise QueryError(f"filter {flt.op!r} on {flt.field!r} takes [n, unit], e.g. [-30, 'day']; got {list(flt.values)}")
+        got = list(flt.values)
+        raise QueryError(f"filter {flt.op!r} on {flt.field!r} takes [n, unit], e.g. [-30, 'day']; got {got}")
     n, unit = flt.values
     if isinstance(n, bool) or not isinstance(n, int):
         raise QueryError(f"filter {flt.op!r} on {flt.field!r}: the count must be a whole number, got {n!r}")
@@ -153,7 +154,7 @@ def _coerce(value: Any, kind: ValueKind, flt: Filter) -> Any:
     return value
 
 
-def _literal(value: Any, dialect: str) -> exp.Expression:
+def _literal(value: Any, dialect: str) -> exp.Expr:
     if value is None:
         return exp.Null()
     if isinstance(value, bool):

@@ -53,7 +53,8 @@ def make_plan(model: SemanticModel, spec: QuerySpec) -> Plan:
             raise QueryError(f"{ref.label!r} is a dimension; list it under dimensions, not measures")
     _unique_labels(dims + measures)
 
-    row_filters, group_filters = [], []
+    row_filters: list[tuple[FieldRef, Filter]] = []
+    group_filters: list[tuple[FieldRef, Filter]] = []
     for flt in spec.filters:
         ref = catalog.resolve(flt.field)
         (group_filters if isinstance(ref.field, MeasureField) else row_filters).append((ref, flt))
@@ -105,7 +106,9 @@ def _expand(wanted: list[MeasureField], model: SemanticModel) -> tuple[dict[str,
     return base, list(derived.values())
 
 
-def _order(spec: QuerySpec, dims: list[FieldRef], measures: list[FieldRef], model: SemanticModel) -> list[tuple[str, bool]]:
+def _order(
+    spec: QuerySpec, dims: list[FieldRef], measures: list[FieldRef], model: SemanticModel
+) -> list[tuple[str, bool]]:
     if not spec.order:
         return [(ref.label, False) for ref in dims]
     outputs = dims + measures

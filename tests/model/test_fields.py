@@ -6,8 +6,6 @@ import copy
 
 import pytest
 
-from tests.query.conftest import duck_shop  # noqa: F401  (fixture)
-
 import bheem_nb as bn
 from tests.query.conftest import MODEL
 

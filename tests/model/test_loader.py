@@ -84,7 +84,8 @@ def test_a_cycle_of_derived_measures_is_refused(tmp_path: Path) -> None:
 
 def test_a_join_cycle_is_refused() -> None:
     spec: dict[str, Any] = copy.deepcopy(MODEL)
-    spec["joins"].append({"left": "customers", "right": "products", "on": "customers.customer_id = products.product_id"})
+    on = "customers.customer_id = products.product_id"
+    spec["joins"].append({"left": "customers", "right": "products", "on": on})
     with pytest.raises(bn.ModelError, match="closes a cycle"):
         bn.SemanticModel(spec)
 

@@ -147,7 +147,8 @@ def test_every_row_filter(shop: bn.SemanticModel, flt: bn.Filter, mask: Callable
 
 
 def test_filters_combine_with_and(shop: bn.SemanticModel) -> None:
-    res = shop.query(measures=["orders"], filters=[bn.Filter("status", "!=", "paid"), bn.Filter("region", "=", "North")])
+    flts = [bn.Filter("status", "!=", "paid"), bn.Filter("region", "=", "North")]
+    res = shop.query(measures=["orders"], filters=flts)
     j = joined()
     n = j[((j["status"] != "paid") | j["status"].isna()) & (j["region"] == "North")]["order_id"].nunique()
     assert res.df["orders"].iloc[0] == n
