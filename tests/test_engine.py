@@ -82,7 +82,8 @@ def test_json_dict_and_python_objects_compile_to_the_same_sql(model: bn.Semantic
 
 @pytest.mark.parametrize("dialect", ["snowflake", "bigquery", "spark", "postgres", "mysql", "sqlite"])
 def test_every_dialect_gets_parseable_sql(model: bn.SemanticModel, dialect: str) -> None:
-    spec = QuerySpec.from_dict({"measures": ["revenue", "aov", "credit"], "dimensions": ["region", "order_date.quarter"],
+    spec = QuerySpec.from_dict({"measures": ["revenue", "aov", "credit"],
+                                "dimensions": ["region", "order_date.quarter"],
                                 "filters": [{"field": "order_date", "op": "relative_period", "values": [-1, "year"]},
                                             {"field": "channel", "op": "contains", "values": ["On"]}],
                                 "as_of": "2024-06-30"})
@@ -96,9 +97,10 @@ def test_every_dialect_gets_parseable_sql(model: bn.SemanticModel, dialect: str)
 def test_a_timeout_is_reported_and_nothing_is_cached(tmp_path: pytest.TempPathFactory) -> None:
     conn = _duckdb(tmp_path)  # type: ignore[arg-type]
     conn.raw.execute("CREATE TABLE big AS SELECT range AS id FROM range(200000)")  # type: ignore[attr-defined]
-    spec = {"name": "t", "tables": {"big": {"sql": "SELECT a.id FROM big a, big b", "measures": {"n": {"agg": "count"}}}}}
+    table = {"sql": "SELECT a.id FROM big a, big b", "measures": {"n": {"agg": "count"}}}
+    spec = {"name": "t", "tables": {"big": table}}
     engine = bn.Engine(timeout=0.3)
     model = bn.SemanticModel(spec, connector=conn, engine=engine)
-    with pytest.raises(bn.QueryTimeoutError, match="longer than 0.3 s"):
+    with pytest.raises(bn.QueryTimeoutError, match=r"longer than 0\.3 s"):
         model.query(measures=["n"])
     assert engine.cache is not None and len(engine.cache) == 0
