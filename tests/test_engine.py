@@ -76,7 +76,7 @@ def test_json_dict_and_python_objects_compile_to_the_same_sql(model: bn.Semantic
     as_python = dict(measures=["revenue"], dimensions=["customers.region", "orders.order_date.month"],
                      filters=[bn.Filter("segment", "in", ["Consumer"])], order=[("revenue", "desc")], limit=100,
                      as_of="2024-06-30")
-    assert model.sql(**as_json) == model.sql(**as_python)
+    assert model.to_sql(**as_json) == model.to_sql(**as_python)
     assert QuerySpec.from_dict(as_json).to_json_dict()["filters"] == as_json["filters"]
 
 

@@ -99,7 +99,7 @@ class SemanticModel:
 
         return self.engine.run(self, QuerySpec.from_dict(spec))
 
-    def sql(self, **spec: Any) -> str:
+    def to_sql(self, **spec: Any) -> str:
         """The SQL a query would run on this model's connection, without running it."""
         from bheem_nb.query.spec import QuerySpec
 
