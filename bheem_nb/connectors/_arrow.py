@@ -26,13 +26,21 @@ def infer_array(values: Sequence[Any]) -> pa.Array:
     """Arrow's inference, with text as the fallback for mixed or exotic values."""
     try:
         return pa.array(values)
+    except OverflowError:
+        try:  # BIGINT UNSIGNED above 2**63
+            return pa.array(values, type=pa.uint64())
+        except _CONVERSION_ERRORS:
+            pass
     except _CONVERSION_ERRORS:
-        return pa.array([None if v is None else str(v) for v in values], type=pa.string())
+        pass
+    return pa.array([None if v is None else str(v) for v in values], type=pa.string())
 
 
 def to_array(values: Sequence[Any], type_: pa.DataType | None) -> pa.Array:
     """``values`` as an Arrow array of ``type_`` when they fit, else inferred."""
     if type_ is not None:
+        if pa.types.is_string(type_) and any(isinstance(v, bytes | bytearray) for v in values):
+            type_ = pa.binary()  # a binary string (BINARY, VARBINARY, x'..') is bytes, not text
         try:
             return pa.array(values, type=type_)
         except _CONVERSION_ERRORS:

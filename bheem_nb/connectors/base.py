@@ -89,7 +89,7 @@ class Connector(ABC):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _fail(self, action: str, exc: BaseException) -> BheemConnectionError:
+    def _fail(self, action: str, exc: BaseException | str) -> BheemConnectionError:
         """Build a connection error that names the backend and never leaks a secret."""
         return BheemConnectionError(redact(f"{action} on {self.name or self.dialect} failed: {exc}"))
 

@@ -124,31 +124,48 @@ class MySQLConnector(Connector):
         self, sql: str, *, timeout: float | None = DEFAULT_TIMEOUT_S, max_rows: int | None = DEFAULT_MAX_ROWS
     ) -> pa.Table:
         with self._lock:
-            conn = self._connection()
             try:
-                with conn.cursor() as cur:
-                    self._prepare_session(cur, timeout)
-                cur = conn.cursor(pymysql.cursors.SSCursor)
-                cur.execute(sql)
-                description: tuple[tuple[Any, ...], ...] = cur.description or ()  # type: ignore[assignment]
-                rows = cur.fetchall() if max_rows is None else cur.fetchmany(max_rows + 1)
-                if max_rows is not None and len(rows) > max_rows:
-                    self._drop()  # closing would first read every remaining row
-                else:
-                    cur.close()
-            except pymysql.MySQLError as exc:
-                code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
-                if code in _LOST_CODES or isinstance(exc, pymysql.err.InterfaceError):
+                try:
+                    description, rows = self._run(sql, timeout, max_rows)
+                except pymysql.MySQLError as exc:
+                    if not _lost(exc):
+                        raise
+                    # the server dropped the connection (restart, wait_timeout): once more on a new one
                     self._drop()
+                    description, rows = self._run(sql, timeout, max_rows)
+            except pymysql.MySQLError as exc:
+                if _lost(exc):
+                    self._drop()
+                code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
                 if code in _TIMEOUT_CODES:
                     raise QueryTimeoutError(
                         f"the query on {self.name} ran longer than {timeout:g} s and was cancelled"
                     ) from exc
-                raise self._fail("the query", exc) from exc
+                raise self._fail("the query", _plain(exc)) from exc
         names = [d[0] for d in description]
         columns = transpose(rows, len(names))
         arrays = [_column(values, d) for d, values in zip(description, columns, strict=True)]
         return check_row_cap(table_from_arrays(names, arrays), max_rows, self.name)
+
+    def _run(
+        self, sql: str, timeout: float | None, max_rows: int | None
+    ) -> tuple[tuple[tuple[Any, ...], ...], list[tuple[Any, ...]]]:
+        conn = self._connection()
+        with conn.cursor() as cur:
+            self._prepare_session(cur, timeout)
+        cur = conn.cursor(pymysql.cursors.SSCursor)
+        cur.execute(sql)
+        description: tuple[tuple[Any, ...], ...] = cur.description or ()  # type: ignore[assignment]
+        rows = list(cur.fetchall() if max_rows is None else cur.fetchmany(max_rows + 1))
+        if max_rows is not None and len(rows) > max_rows:
+            # closing the cursor would first read every remaining row; drop the socket instead
+            result = getattr(cur, "_result", None)
+            if result is not None:
+                result.unbuffered_active = False  # nothing left to drain once the socket is gone
+            self._drop()
+        else:
+            cur.close()
+        return description, rows
 
     def close(self) -> None:
         with self._lock:
@@ -175,7 +192,7 @@ class MySQLConnector(Connector):
                     row = cur.fetchone()
                     cur.execute("SET SESSION TRANSACTION READ ONLY")
             except pymysql.MySQLError as exc:
-                raise self._fail("opening the connection", exc) from exc
+                raise self._fail("opening the connection", _plain(exc)) from exc
             self.is_mariadb = "mariadb" in str(row[0] if row else "").lower()
             self._conn = conn
         return self._conn
@@ -194,7 +211,7 @@ class MySQLConnector(Connector):
                     cur.execute(sql, params)
                     return list(cur.fetchall())
             except pymysql.MySQLError as exc:
-                raise self._fail("reading the catalog", exc) from exc
+                raise self._fail("reading the catalog", _plain(exc)) from exc
 
 
 def _column(values: list[Any], description: tuple[Any, ...]) -> pa.Array:
@@ -205,3 +222,16 @@ def _column(values: list[Any], description: tuple[Any, ...]) -> pa.Array:
         except (TypeError, ValueError):
             pass  # not Decimal values after all: infer below
     return to_array(values, _TYPES.get(type_code))
+
+
+def _lost(exc: pymysql.MySQLError) -> bool:
+    """Whether the connection is unusable after ``exc`` and must be reopened."""
+    code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
+    return code in _LOST_CODES or isinstance(exc, pymysql.err.InterfaceError)
+
+
+def _plain(exc: pymysql.MySQLError) -> str:
+    """``(1045, "Access denied ...")`` as ``Access denied ... (error 1045)``."""
+    if len(exc.args) == 2 and isinstance(exc.args[0], int):
+        return f"{exc.args[1]} (error {exc.args[0]})"
+    return str(exc)

@@ -15,6 +15,7 @@ is left to Arrow's inference with text as the fallback.
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any
 
@@ -46,6 +47,9 @@ _TYPES: dict[int, pa.DataType] = {
     114: pa.string(), 3802: pa.string(), 2950: pa.string(),
     17: pa.binary(),
 }
+#: first words of the statements a server-side cursor can run
+_QUERY_STARTS = frozenset({"SELECT", "WITH", "VALUES", "TABLE"})
+_FIRST_WORD = re.compile(r"[\s(]*(\w+)")
 _SESSION_OPTIONS = "-c default_transaction_read_only=on -c cursor_tuple_fraction=1"
 
 
@@ -109,14 +113,22 @@ class PostgresConnector(Connector):
     ) -> pa.Table:
         timeout_ms = max(1, round(timeout * 1000)) if timeout else 0
         with self._lock:
-            conn = self._connection()
             try:
-                with conn.transaction():
-                    conn.execute("SELECT set_config('statement_timeout', %s, true)", [str(timeout_ms)])
-                    with conn.cursor(name="bheem_query") as cur:
-                        cur.execute(sql)
-                        rows = cur.fetchall() if max_rows is None else cur.fetchmany(max_rows + 1)
-                        description = cur.description or []
+                try:
+                    description, rows = self._run(self._connection(), sql, timeout_ms, max_rows)
+                except psycopg.OperationalError:
+                    if self._conn is None or not self._conn.broken:
+                        raise
+                    # the server dropped the connection (restart, idle kill): once more on a new one
+                    description, rows = self._run(self._connection(), sql, timeout_ms, max_rows)
+            except psycopg.errors.SyntaxError as exc:
+                first = _FIRST_WORD.match(sql)
+                if first and first[1].upper() not in _QUERY_STARTS:
+                    raise BheemConnectionError(
+                        f"{self.name} is read-only: only queries ({', '.join(sorted(_QUERY_STARTS))}) run "
+                        f"here, not {first[1].upper()} statements"
+                    ) from exc
+                raise self._fail("the query", exc) from exc
             except psycopg.errors.QueryCanceled as exc:
                 raise QueryTimeoutError(
                     f"the query on {self.name} ran longer than {timeout:g} s and was cancelled"
@@ -126,6 +138,17 @@ class PostgresConnector(Connector):
         columns = transpose(rows, len(description))
         arrays = [to_array(v, _TYPES.get(d.type_code)) for d, v in zip(description, columns, strict=True)]
         return check_row_cap(table_from_arrays([d.name for d in description], arrays), max_rows, self.name)
+
+    @staticmethod
+    def _run(
+        conn: psycopg.Connection[tuple[Any, ...]], sql: str, timeout_ms: int, max_rows: int | None
+    ) -> tuple[list[psycopg.Column], list[tuple[Any, ...]]]:
+        with conn.transaction():
+            conn.execute("SELECT set_config('statement_timeout', %s, true)", [str(timeout_ms)])
+            with conn.cursor(name="bheem_query") as cur:
+                cur.execute(sql)
+                rows = cur.fetchall() if max_rows is None else cur.fetchmany(max_rows + 1)
+                return list(cur.description or []), rows
 
     def close(self) -> None:
         with self._lock:
