@@ -16,6 +16,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,7 +57,8 @@ def file_kind(path: str | Path) -> str | None:
 
 def table_name(stem: str) -> str:
     """A plain SQL identifier from a file stem: lower case, ``[a-z0-9_]``, not starting with a digit."""
-    name = re.sub(r"[^0-9a-zA-Z_]+", "_", stem).strip("_").lower() or "table"
+    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()  # é → e
+    name = re.sub(r"[^0-9a-zA-Z_]+", "_", ascii_stem).strip("_").lower() or "table"
     return f"t_{name}" if name[0].isdigit() else name
 
 
