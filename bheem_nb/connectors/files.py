@@ -43,6 +43,14 @@ SUFFIXES: dict[str, str] = {
     ".xlsx": "excel",
 }
 _COMPRESSION = (".gz", ".zst")
+#: after loading: no file, URL, extension or Python-variable access, and no SET to undo it
+_LOCK_DOWN = (
+    "SET enable_external_access = false",
+    "SET python_enable_replacements = false",
+    "SET autoinstall_known_extensions = false",
+    "SET autoload_known_extensions = false",
+    "SET lock_configuration = true",
+)
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
 
@@ -97,8 +105,8 @@ class FilesConnector(Connector):
         try:
             for file in files:
                 self._load(con, file)
-            con.execute("SET enable_external_access = false")
-            con.execute("SET lock_configuration = true")
+            for setting in _LOCK_DOWN:
+                con.execute(setting)
         except BaseException:
             con.close()
             raise

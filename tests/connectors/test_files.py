@@ -164,3 +164,11 @@ def test_data_version_follows_the_files(tmp_path: Path) -> None:
     st = orders.stat()
     os.utime(orders, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
     assert FilesConnector(tmp_path).data_version() != first
+
+
+def test_python_variables_are_not_scanned(loaded: FilesConnector) -> None:
+    import pandas as pd
+
+    secret_frame = pd.DataFrame({"password": ["hunter2"]})  # noqa: F841 - reachable by name if not locked
+    with pytest.raises(BheemConnectionError):
+        loaded.execute("SELECT * FROM secret_frame")
