@@ -50,12 +50,20 @@ class Measure(_Strict):
     expr: str | None = None
     filter: str | None = Field(default=None, description="row condition applied before aggregating")
     p: float | None = Field(default=None, description="the fraction for agg: percentile, e.g. 0.9")
+    base: str | None = Field(default=None, description="with `ti`: the measure a time-intelligence measure modifies")
+    ti: str | None = Field(default=None, description="a time-intelligence modifier, e.g. ytd or rolling(3, month)")
     format: Format | None = None
     label: str | None = None
     description: str | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Measure:
+        if self.base is not None or self.ti is not None:
+            if not (self.base and self.ti):
+                raise ValueError("a time-intelligence measure needs both `base` (a measure) and `ti` (e.g. ytd)")
+            if self.agg or self.expr or self.filter or self.p is not None:
+                raise ValueError("a time-intelligence measure takes only `base` and `ti` (no agg, expr or filter)")
+            return self
         if self.agg is None and not self.expr:
             raise ValueError("a measure needs `agg` (with `expr`), or for a derived measure an `expr` over measures")
         if self.agg not in (None, "count") and not self.expr:

@@ -142,6 +142,9 @@ def _build_catalog(spec: ModelSpec) -> FieldCatalog:
             catalog.add(DimensionField(tname, dname, dim, expr))
         for mname, meas in table.measures.items():
             where = f"tables.{tname}.measures.{mname}"
+            if meas.ti is not None:  # time intelligence over `base`; checked by the query planner
+                catalog.add(MeasureField(tname, mname, meas, None, None))
+                continue
             if meas.is_derived:
                 assert meas.expr is not None
                 derived.append((tname, mname, _parse_formula(meas.expr, where)))
@@ -158,7 +161,25 @@ def _build_catalog(spec: ModelSpec) -> FieldCatalog:
         catalog.add(MeasureField(tname, mname, field.spec, formula, None, deps))
     for tname, mname, _ in derived:
         _check_no_cycle(catalog, f"{tname}.{mname}", [])
+    _check_time_intelligence(spec, catalog)
     return catalog
+
+
+def _check_time_intelligence(spec: ModelSpec, catalog: FieldCatalog) -> None:
+    from bheem_nb.query.time_intelligence import parse_modifier
+
+    for tname, table in spec.tables.items():
+        for mname, meas in table.measures.items():
+            if meas.ti is None or meas.base is None:
+                continue
+            where = f"tables.{tname}.measures.{mname}"
+            try:
+                base = catalog.lookup(meas.base, tname if f"{tname}.{meas.base}" in catalog.by_qualified else None)
+                parse_modifier(meas.ti, f"{where}.ti")
+            except QueryError as exc:
+                raise ModelError(f"{where}: {exc}") from exc
+            if not isinstance(base, MeasureField) or base.spec.ti is not None:
+                raise ModelError(f"{where}.base: {meas.base!r} must be a measure without a `ti` of its own")
 
 
 def _parse_formula(sql: str, where: str) -> exp.Expr:

@@ -47,7 +47,12 @@ def compile_query(model: SemanticModel, spec: QuerySpec, dialect: str) -> Compil
     plan = make_plan(model, spec)
     if not plan.dimensions and not plan.measures:
         raise QueryError("a query needs at least one measure or dimension")
-    ast = _Compiler(model, plan, dialect).build()
+    if plan.ti:
+        from bheem_nb.query.ti_compiler import compile_ti
+
+        ast = compile_ti(model, plan, dialect)
+    else:
+        ast = _Compiler(model, plan, dialect).build()
     columns = tuple(r.label for r in plan.dimensions + plan.measures)
     return CompiledQuery(ast.sql(dialect=dialect), ast, dialect, columns, plan.as_of)
 

@@ -21,6 +21,7 @@ _MYSQL = {
     "week": "DATE_SUB(DATE(X), INTERVAL WEEKDAY(X) DAY)",
     "day": "DATE(X)",
     "add_months": "DATE_ADD(X, INTERVAL N MONTH)",
+    "add_days": "DATE_ADD(X, INTERVAL N DAY)",
     "year_number": "YEAR(X)",
 }
 _SQLITE = {
@@ -109,8 +110,39 @@ def fiscal_quarter_start(x: exp.Expr, start_month: int, dialect: str) -> exp.Exp
 
 
 def grain_expression(x: exp.Expr, grain: str, start_month: int, dialect: str) -> exp.Expr:
+    if grain == "fiscal_year_start":  # internal: the fiscal year as its first day, for time intelligence
+        return period_start(x, "fiscal_year", start_month, dialect)
     if grain == "fiscal_year":
         return fiscal_year(x, start_month, dialect)
     if grain == "fiscal_quarter":
         return fiscal_quarter_start(x, start_month, dialect)
     return truncate(x, grain, dialect)
+
+
+def add_days(x: exp.Expr, days: int, dialect: str) -> exp.Expr:
+    """``x`` shifted by a whole number of days, as a DATE."""
+    if days == 0:
+        return x
+    if dialect == "sqlite":
+        return exp.func("DATE", x, exp.Literal.string(f"{days:+d} days"))
+    if dialect == "mysql":
+        return _fill(dialect, "add_days", x, exp.Literal.number(days))
+    return exp.cast(exp.DateAdd(this=x, expression=exp.Literal.number(days), unit=exp.var("DAY")), "date")
+
+
+def period_start(x: exp.Expr, grain: str, start_month: int, dialect: str) -> exp.Expr:
+    """The first day (a DATE) of the period of ``grain`` containing ``x``, fiscal grains included."""
+    if grain == "fiscal_quarter":
+        return fiscal_quarter_start(x, start_month, dialect)
+    if grain == "fiscal_year":
+        offset = start_month - 1
+        if offset == 0:
+            return truncate(x, "year", dialect)
+        month = truncate(x, "month", dialect)
+        return add_months(truncate(add_months(month, -offset, dialect), "year", dialect), offset, dialect)
+    return truncate(x, grain, dialect)
+
+
+def shift_date(x: exp.Expr, months: int, days: int, dialect: str) -> exp.Expr:
+    """``x`` moved by whole months (month ends clamp: Mar 31 − 1 month = Feb 28/29) and days."""
+    return add_days(add_months(x, months, dialect), days, dialect)

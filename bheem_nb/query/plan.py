@@ -13,6 +13,7 @@ from bheem_nb.errors import QueryError
 from bheem_nb.model.fields import DimensionField, FieldRef, MeasureField
 from bheem_nb.model.semantic import SemanticModel
 from bheem_nb.query.spec import Filter, QuerySpec
+from bheem_nb.query.time_intelligence import Modifier, parse_modifier, split_measure
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Plan:
     limit: int | None
     as_of: dt.date
     homes: dict[str, list[MeasureField]] = field(default_factory=dict)
+    ti: dict[str, Modifier] = field(default_factory=dict)  # output label -> modifier of its measure
 
     @property
     def row_filter_tables(self) -> set[str]:
@@ -47,16 +49,14 @@ def make_plan(model: SemanticModel, spec: QuerySpec) -> Plan:
     for ref in dims:
         if not isinstance(ref.field, DimensionField):
             raise QueryError(f"{ref.label!r} is a measure; list it under measures, not dimensions")
-    measures = [catalog.resolve(m) for m in spec.measures]
-    for ref in measures:
-        if not isinstance(ref.field, MeasureField):
-            raise QueryError(f"{ref.label!r} is a dimension; list it under dimensions, not measures")
-    _unique_labels(dims + measures)
+    ti: dict[str, Modifier] = {}
+    measures = [_measure_ref(model, m, ti) for m in spec.measures]
+    _unique_labels(dims + measures, ti)
 
     row_filters: list[tuple[FieldRef, Filter]] = []
     group_filters: list[tuple[FieldRef, Filter]] = []
     for flt in spec.filters:
-        ref = catalog.resolve(flt.field)
+        ref = catalog.resolve(flt.field) if flt.field not in ti else next(r for r in measures if r.label == flt.field)
         (group_filters if isinstance(ref.field, MeasureField) else row_filters).append((ref, flt))
 
     wanted = [r.field for r in measures] + [r.field for r, _ in group_filters]
@@ -75,13 +75,44 @@ def make_plan(model: SemanticModel, spec: QuerySpec) -> Plan:
         limit=spec.limit,
         as_of=spec.as_of or today_in(model.spec.calendar.timezone),
         homes=homes,
+        ti=ti,
     )
 
 
-def _unique_labels(refs: list[FieldRef]) -> None:
-    seen: dict[tuple[str, str | None], str] = {}
+def _measure_ref(model: SemanticModel, text: str, ti: dict[str, Modifier]) -> FieldRef:
+    """A query's measure; ``revenue:ytd`` and model measures with ``base``/``ti`` resolve to their base."""
+    name, modifier = split_measure(text)
+    ref = model.fields.resolve(name)
+    if not isinstance(ref.field, MeasureField):
+        raise QueryError(f"{ref.label!r} is a dimension; list it under dimensions, not measures")
+    field_ = ref.field
+    if field_.spec.ti is not None and field_.spec.base is not None:
+        if modifier is not None:
+            raise QueryError(f"{text!r}: {name!r} already has the modifier {field_.spec.ti!r}; use its base measure")
+        modifier = parse_modifier(field_.spec.ti, field_.qualified)
+        qualified = f"{field_.table}.{field_.spec.base}"
+        base = model.fields.by_qualified.get(qualified) or model.fields.lookup(field_.spec.base)
+        assert isinstance(base, MeasureField)
+        field_ = base
+    if modifier is None:
+        return FieldRef(field_, None, text)
+    if _uses_time_intelligence(model, field_):
+        raise QueryError(f"{text!r}: {field_.qualified} uses a time-intelligence measure; modifiers do not nest")
+    ti[text] = modifier
+    return FieldRef(field_, None, text)
+
+
+def _uses_time_intelligence(model: SemanticModel, m: MeasureField) -> bool:
+    if m.spec.ti is not None:
+        return True
+    deps = [model.fields.by_qualified[d] for d in m.depends_on]
+    return any(isinstance(d, MeasureField) and _uses_time_intelligence(model, d) for d in deps)
+
+
+def _unique_labels(refs: list[FieldRef], ti: dict[str, Modifier]) -> None:
+    seen: dict[tuple[str, str | None, str], str] = {}
     for ref in refs:
-        key = (ref.field.qualified, ref.grain)
+        key = (ref.field.qualified, ref.grain, ti[ref.label].text() if ref.label in ti else "")
         if key in seen:
             raise QueryError(f"{ref.label!r} is listed twice (also as {seen[key]!r})")
         seen[key] = ref.label
@@ -92,6 +123,8 @@ def _expand(wanted: list[MeasureField], model: SemanticModel) -> tuple[dict[str,
     derived: dict[str, MeasureField] = {}
 
     def visit(m: MeasureField) -> None:
+        if m.spec.ti is not None:
+            raise QueryError(f"{m.qualified} is a time-intelligence measure; a derived measure cannot use it yet")
         if not m.is_derived:
             base.setdefault(m.qualified, m)
             return

@@ -92,7 +92,15 @@ class QuerySpec(BaseModel):
     @field_validator("measures", "dimensions", mode="before")
     @classmethod
     def _names(cls, value: Any) -> Any:
-        return (value,) if isinstance(value, str) else value
+        return (value,) if isinstance(value, (str, Mapping)) else value
+
+    @field_validator("measures", mode="before")
+    @classmethod
+    def _modifiers(cls, value: Any) -> Any:
+        """``{"measure": "revenue", "ti": "ytd"}`` is the same as ``"revenue:ytd"``."""
+        if isinstance(value, (str, Mapping)):
+            value = [value]
+        return tuple(_measure_text(v) for v in value or ())
 
     @field_validator("filters", mode="before")
     @classmethod
@@ -140,6 +148,15 @@ class QuerySpec(BaseModel):
     def to_json_dict(self) -> dict[str, Any]:
         """The JSON shape of the contract (dates as ISO strings)."""
         return self.model_dump(mode="json", exclude_defaults=True)
+
+
+def _measure_text(value: Any) -> Any:
+    if not isinstance(value, Mapping):
+        return value
+    if set(value) - {"measure", "ti"} or "measure" not in value:
+        raise ValueError(f"a measure entry is a name or {{'measure': name, 'ti': modifier}}; got {dict(value)!r}")
+    ti = value.get("ti")
+    return f"{value['measure']}:{ti}" if ti else value["measure"]
 
 
 def _filter_from(value: Any) -> Any:
