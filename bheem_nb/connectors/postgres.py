@@ -50,7 +50,7 @@ _TYPES: dict[int, pa.DataType] = {
 #: first words of the statements a server-side cursor can run
 _QUERY_STARTS = frozenset({"SELECT", "WITH", "VALUES", "TABLE"})
 _FIRST_WORD = re.compile(r"[\s(]*(\w+)")
-_SESSION_OPTIONS = "-c default_transaction_read_only=on -c cursor_tuple_fraction=1"
+_SESSION_OPTIONS = "-c default_transaction_read_only=on"
 
 
 class PostgresConnector(Connector):
@@ -144,7 +144,11 @@ class PostgresConnector(Connector):
         conn: psycopg.Connection[tuple[Any, ...]], sql: str, timeout_ms: int, max_rows: int | None
     ) -> tuple[list[psycopg.Column], list[tuple[Any, ...]]]:
         with conn.transaction():
-            conn.execute("SELECT set_config('statement_timeout', %s, true)", [str(timeout_ms)])
+            # plan for reading every row (a cursor's default plans for the first 10 %), and the time limit
+            conn.execute(
+                "SELECT set_config('statement_timeout', %s, true), set_config('cursor_tuple_fraction', '1', true)",
+                [str(timeout_ms)],
+            )
             with conn.cursor(name="bheem_query") as cur:
                 cur.execute(sql)
                 rows = cur.fetchall() if max_rows is None else cur.fetchmany(max_rows + 1)
