@@ -12,6 +12,7 @@ result-cache hit. Every engine result is checked against the hand-written one.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import math
 import statistics
@@ -186,6 +187,8 @@ class QueryBench:
     engine_ms: float
     raw_ms: float
     raw_engine_sql_ms: float
+    engine_best_ms: float
+    raw_best_ms: float
     pandas_ms: float | None
     cache_hit_ms: float
     stages_ms: dict[str, float]
@@ -199,6 +202,11 @@ class QueryBench:
     @property
     def ratio(self) -> float:
         return self.engine_ms / self.raw_ms
+
+    @property
+    def best_ratio(self) -> float:
+        """Fastest engine run / fastest raw run: steadier than medians on a busy machine."""
+        return self.engine_best_ms / self.raw_best_ms
 
 
 @dataclass
@@ -221,6 +229,10 @@ class BenchReport:
         return statistics.median(q.ratio for q in self.queries)
 
     @property
+    def best_ratio(self) -> float:
+        return statistics.median(q.best_ratio for q in self.queries)
+
+    @property
     def max_cache_hit_ms(self) -> float:
         return max(q.cache_hit_ms for q in self.queries)
 
@@ -235,8 +247,9 @@ class BenchReport:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         for q, d in zip(self.queries, data["queries"], strict=True):
-            d["ratio"] = q.ratio
-        data.update(ratio=self.ratio, max_cache_hit_ms=self.max_cache_hit_ms, mismatches=self.mismatches)
+            d.update(ratio=q.ratio, best_ratio=q.best_ratio)
+        data.update(ratio=self.ratio, best_ratio=self.best_ratio, max_cache_hit_ms=self.max_cache_hit_ms,
+                    mismatches=self.mismatches)
         return data
 
     def format(self) -> str:
@@ -246,19 +259,23 @@ class BenchReport:
         head = (f"bheem bench · {self.rows:,} orders · seed {self.seed} · {self.repeats} repeats · "
                 f"DuckDB {self.duckdb_version}, {self.threads} threads\n"
                 f"data: {self.database} ({data}){load}\n")
-        cols = f"{'query':<30}{'rows':>6}{'engine ms':>11}{'raw ms':>9}{'ratio':>7}{'eng-SQL raw':>13}" \
-               f"{'overhead':>10}{'pandas ms':>11}{'cache ms':>10}  check"
+        cols = f"{'query':<30}{'rows':>5}{'engine ms':>11}{'raw ms':>10}{'ratio':>7}{'best':>7}" \
+               f"{'eng-SQL raw':>12}{'pandas ms':>11}{'cache ms':>9}  check"
         lines = [head, cols, "-" * len(cols)]
         for q in self.queries:
             pandas = "-" if q.pandas_ms is None else f"{q.pandas_ms:,.1f}"
             check = "ok" if q.matches else "MISMATCH"
             if q.pandas_matches is False:
                 check += " (pandas MISMATCH)"
-            lines.append(f"{q.name:<30}{q.rows:>6}{q.engine_ms:>11.2f}{q.raw_ms:>9.2f}{q.ratio:>7.3f}"
-                         f"{q.raw_engine_sql_ms:>13.2f}{q.engine_ms - q.raw_engine_sql_ms:>10.2f}"
-                         f"{pandas:>11}{q.cache_hit_ms:>10.3f}  {check}")
+            lines.append(f"{q.name:<30}{q.rows:>5}{q.engine_ms:>11.2f}{q.raw_ms:>10.2f}{q.ratio:>7.3f}"
+                         f"{q.best_ratio:>7.3f}{q.raw_engine_sql_ms:>12.2f}{pandas:>11}{q.cache_hit_ms:>9.3f}"
+                         f"  {check}")
         verdict = "meets" if self.ratio <= 1.10 else "MISSES"
-        lines += ["", f"overall median engine/raw ratio: {self.ratio:.3f} ({verdict} the ≤ 1.10 target)",
+        lines += ["", "ms are medians; best = fastest engine run / fastest raw run; eng-SQL raw = the "
+                  "engine's SQL on the raw connection",
+                  "(engine − eng-SQL raw = pipeline cost; eng-SQL raw − raw = cost of the SQL's shape)",
+                  f"overall median engine/raw ratio: {self.ratio:.3f} ({verdict} the ≤ 1.10 target); "
+                  f"median best ratio {self.best_ratio:.3f}",
                   f"slowest cache hit: {self.max_cache_hit_ms:.3f} ms "
                   f"({'meets' if self.max_cache_hit_ms < 1 else 'MISSES'} the < 1 ms target)"]
         if self.mismatches:
@@ -302,7 +319,8 @@ def run_bench(
     finally:
         connector.close()
         raw.close()
-    report = BenchReport(rows, seed, repeats, n_threads, duckdb.__version__, db, generated_ms, load_ms, results)
+    report = BenchReport(rows, seed, repeats, n_threads, duckdb.__version__, db, generated_ms, load_ms,
+                         results)
     if report.mismatches:
         warnings.warn("bench results disagree: " + "; ".join(report.mismatches), RuntimeWarning, stacklevel=2)
     return report
@@ -322,8 +340,8 @@ def _demo_files(rows: int, seed: int, folder: Path) -> tuple[Path, float | None]
 def _load_pandas(raw: duckdb.DuckDBPyConnection) -> tuple[PandasTables, float]:
     t0 = time.perf_counter()
     tables = PandasTables(
-        orders=raw.sql("SELECT order_id, order_date, customer_id, product_id, quantity, "
-                       "CAST(unit_price AS DOUBLE) AS unit_price, discount, status, channel FROM orders").df(),
+        orders=raw.sql("SELECT order_id, order_date, customer_id, product_id, quantity, CAST(unit_price "
+                       "AS DOUBLE) AS unit_price, discount, status, channel FROM orders").df(),
         customers=raw.sql("SELECT customer_id, region, country, city, segment FROM customers").df(),
         products=raw.sql("SELECT product_id, category, subcategory FROM products").df(),
     )
@@ -374,6 +392,7 @@ def _bench_query(
     return QueryBench(
         name=q.name, rows=first.arrow.num_rows, engine_ms=statistics.median(times["engine"]),
         raw_ms=statistics.median(times["raw"]), raw_engine_sql_ms=statistics.median(times["raw_engine_sql"]),
+        engine_best_ms=min(times["engine"]), raw_best_ms=min(times["raw"]),
         pandas_ms=pandas_ms, cache_hit_ms=statistics.median(hits),
         stages_ms={k: statistics.median(v) for k, v in stages.items()},
         first_compile_ms=first.timings.get("compile_ms", 0.0), matches=problem is None,
@@ -392,7 +411,8 @@ def compare(got: pa.Table | pd.DataFrame, expected: pa.Table) -> str | None:
     if isinstance(got, pd.DataFrame):
         got = pa.Table.from_pandas(got.reset_index(drop=True), preserve_index=False)
     if got.num_columns != expected.num_columns:
-        return f"{got.num_columns} columns {got.column_names} vs {expected.num_columns} {expected.column_names}"
+        return (f"{got.num_columns} columns {got.column_names} vs "
+                f"{expected.num_columns} {expected.column_names}")
     if got.num_rows != expected.num_rows:
         return f"{got.num_rows} rows vs {expected.num_rows} expected"
     a, b = _rows(got), _rows(expected)
@@ -412,7 +432,7 @@ def _plain(v: Any) -> Any:
     """One representation per value: numbers as float, midnight timestamps as dates."""
     if isinstance(v, bool) or v is None or isinstance(v, str):
         return v
-    if hasattr(v, "hour") and hasattr(v, "date") and (v.hour, v.minute, v.second, v.microsecond) == (0, 0, 0, 0):
+    if isinstance(v, dt.datetime) and v.time() == dt.time(0):
         return v.date()
     try:
         return float(v)

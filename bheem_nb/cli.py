@@ -52,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("demo-data", help="write the demo star schema (DuckDB) and its model YAML")
-    p.add_argument("--rows", type=_positive_int, default=1_000_000, help="orders to generate (default 1,000,000)")
+    p.add_argument("--rows", type=_positive_int, default=1_000_000, help="orders (default 1,000,000)")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--out", type=Path, default=Path("demo/demo.duckdb"), help="the .duckdb file to write")
     p.set_defaults(func=_demo_data)
@@ -61,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--model", required=True, type=Path, help="the semantic model YAML")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--json", dest="json_text", metavar="JSON", help="the query as a JSON object")
-    src.add_argument("--json-file", type=Path, metavar="FILE", help="a file holding the query JSON ('-': stdin)")
+    src.add_argument("--json-file", type=Path, metavar="FILE", help="a file with the query JSON ('-': stdin)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.add_argument("--sql", action="store_true", help="print the compiled SQL instead of running it")
     p.set_defaults(func=_query)
@@ -191,7 +191,8 @@ def _demo(args: argparse.Namespace) -> int:
 
     notebook = find_demo_notebook()
     voila = _voila_executable()
-    yml = demo.demo_path(args.rows or demo.DEFAULT_ROWS, demo.DEFAULT_SEED if args.seed is None else args.seed)
+    seed = demo.DEFAULT_SEED if args.seed is None else args.seed
+    yml = demo.demo_path(args.rows or demo.DEFAULT_ROWS, seed)
     cmd = [voila, str(notebook), "--no-browser", f"--port={args.port}", "--Voila.ip=127.0.0.1"]
     env = {**os.environ, "BHEEM_DEMO_MODEL": str(yml)}
     if args.dry_run:

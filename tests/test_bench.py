@@ -56,8 +56,8 @@ def test_demo_data_is_reused(workdir: Path, report: BenchReport) -> None:
 
 
 def test_a_wrong_answer_is_flagged_loudly(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    wrong = BenchQuery("wrong_total", {"measures": ["units"]}, "SELECT sum(quantity) + 1 AS units FROM orders",
-                       QUERIES[0].pandas)
+    wrong = BenchQuery("wrong_total", {"measures": ["units"]},
+                       "SELECT sum(quantity) + 1 AS units FROM orders", QUERIES[0].pandas)
     with pytest.warns(RuntimeWarning, match="wrong_total"):
         bad = run_bench(ROWS, seed=3, repeats=1, workdir=workdir, pandas=False, queries=(wrong,))
     assert not bad.ok and not bad.queries[0].matches

@@ -52,7 +52,8 @@ def assert_close(a: object, b: object) -> None:
 
 
 def test_demo_data_is_deterministic(demo_yml: Path, tmp_path: Path) -> None:
-    assert cli.main(["demo-data", "--rows", str(ROWS), "--seed", "7", "--out", str(tmp_path / "d.duckdb")]) == 0
+    out = str(tmp_path / "d.duckdb")
+    assert cli.main(["demo-data", "--rows", str(ROWS), "--seed", "7", "--out", out]) == 0
     sql = "SELECT count(*), sum(quantity), sum(unit_price) FROM orders"
     assert hand_written(tmp_path / "d.yml", sql) == hand_written(demo_yml, sql)
     assert hand_written(demo_yml, sql)[0][0] == ROWS
@@ -83,7 +84,8 @@ def test_query_json_equals_hand_written_sql(demo_yml: Path, capsys: pytest.Captu
     assert list(got[0]) == ["category", "order_date.month", "revenue", "units"]
     assert len(got) == len(expected) == 5
     for row, (category, month, revenue, units) in zip(got, expected, strict=True):
-        assert (row["category"], row["order_date.month"], row["units"]) == (category, month.isoformat(), units)
+        assert (row["category"], row["order_date.month"]) == (category, month.isoformat())
+        assert row["units"] == units
         assert_close(row["revenue"], revenue)
 
 
@@ -99,7 +101,8 @@ def test_query_from_a_file_and_stdin_as_a_table(demo_yml: Path, tmp_path: Path,
     proc = bheem("query", "--model", str(demo_yml), "--json-file", "-", "--format", "json",
                  stdin=json.dumps(REGION_QUERY))
     assert proc.returncode == 0, proc.stderr
-    assert [r["region"] for r in json.loads(proc.stdout)] == [e[0] for e in hand_written(demo_yml, REGION_SQL)]
+    regions = [e[0] for e in hand_written(demo_yml, REGION_SQL)]
+    assert [r["region"] for r in json.loads(proc.stdout)] == regions
 
 
 def test_sql_flag_prints_compiled_sql_only(demo_yml: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -121,9 +124,11 @@ def test_bad_json_exits_2_without_traceback(demo_yml: Path) -> None:
     [
         ({"measures": ["revenue"], "dimensions": ["segmnt"]}, ["'segmnt'", "'segment'"]),
         ({"measures": ["revnue"]}, ["'revnue'", "'revenue'"]),
-        ({"measures": ["revenue"], "filters": [{"field": "colour", "op": "=", "values": ["red"]}]}, ["'colour'"]),
+        ({"measures": ["revenue"], "filters": [{"field": "colour", "op": "=", "values": ["red"]}]},
+         ["'colour'"]),
         ({"measures": ["revenue"], "dimension": ["region"]}, ["dimension: unknown key", "dimensions"]),
-        ({"measures": ["revenue"], "filters": [{"field": "region", "op": "like", "values": ["x"]}]}, ["'like'"]),
+        ({"measures": ["revenue"], "filters": [{"field": "region", "op": "like", "values": ["x"]}]},
+         ["'like'"]),
         (["revenue"], ["must be a JSON object"]),
     ],
 )
