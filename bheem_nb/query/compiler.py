@@ -248,7 +248,7 @@ class _Compiler:
         out = []
         for ref, flt in self.plan.row_filters:
             assert isinstance(ref.field, DimensionField)
-            kind = "year" if ref.grain == "fiscal_year" else ref.field.spec.type
+            kind = {"fiscal_year": "year", "year": "time_year"}.get(ref.grain or "", ref.field.spec.type)
             out.append(build_condition(self._dim_expr(ref), flt, kind, self.ctx))
         return out
 

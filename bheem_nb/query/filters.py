@@ -34,7 +34,7 @@ class FilterContext:
 def build_condition(target: exp.Expr, flt: Filter, kind: ValueKind, ctx: FilterContext) -> exp.Expr:
     """The condition for one filter applied to ``target`` (a column or aggregate expression)."""
     op = flt.op
-    if op in _TIME_ONLY and kind != "time":
+    if op in _TIME_ONLY and kind not in ("time", "time_year"):
         raise QueryError(f"filter {op!r} on {flt.field!r} needs a time dimension (day, week, month, ... grain)")
     values = [_coerce(v, kind, flt) for v in flt.values]
     lit = lambda v: _literal(v, ctx.dialect)  # noqa: E731
@@ -65,7 +65,7 @@ def build_condition(target: exp.Expr, flt: Filter, kind: ValueKind, ctx: FilterC
         if lo is not None:
             parts.append(exp.GTE(this=target.copy(), expression=lit(lo)))
         if hi is not None:
-            if kind == "time" and isinstance(hi, dt.date) and not isinstance(hi, dt.datetime):
+            if kind in ("time", "time_year") and isinstance(hi, dt.date) and not isinstance(hi, dt.datetime):
                 parts.append(exp.LT(this=target.copy(), expression=lit(hi + _ONE_DAY)))
             else:
                 parts.append(exp.LTE(this=target.copy(), expression=lit(hi)))
@@ -137,7 +137,10 @@ def _arity(flt: Filter, values: list[Any], n: int, *, allow_null: bool = True) -
 def _coerce(value: Any, kind: ValueKind, flt: Filter) -> Any:
     if value is None or flt.op in ("relative_date", "relative_period", "contains", "starts_with"):
         return value
-    if kind == "time":
+    whole_year = isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit())
+    if kind == "time_year" and whole_year:  # order_date.year = 2024
+        return dt.date(int(value), 1, 1)
+    if kind in ("time", "time_year"):
         if isinstance(value, dt.date):
             return value
         if isinstance(value, str):

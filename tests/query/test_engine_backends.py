@@ -132,6 +132,10 @@ DIM_FILTERS: list[tuple[bn.Filter, Callable[[pd.DataFrame], pd.Series]]] = [
      lambda d: d["order_date"].between(dt.date(2024, 1, 1), dt.date(2024, 3, 31))),
     (bn.Filter("order_date", "relative_period", [-1, "month"]),
      lambda d: d["order_date"].between(dt.date(2024, 5, 1), dt.date(2024, 5, 31))),
+    (bn.Filter("order_date.year", "in", [2022, "2024"]),
+     lambda d: d["order_date"].map(lambda x: x.year in (2022, 2024))),
+    (bn.Filter("order_date.year", "between", [2023, 2024]), lambda d: d["order_date"].map(lambda x: x.year >= 2023)),
+    (bn.Filter("order_date.fiscal_year", "=", 2023), lambda d: d["order_date"].map(lambda x: x.year == 2023)),
     (bn.Filter("order_date.month", "=", "2023-07-01"),
      lambda d: d["order_date"].between(dt.date(2023, 7, 1), dt.date(2023, 7, 31))),
 ]
