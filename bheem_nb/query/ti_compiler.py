@@ -121,12 +121,14 @@ class _TimeIntelligence:
         body = _sub_select(self.model, self.plan, [replace(r, label=n) for r, n in zip(self.others, self.dim_names,
                                                                                      strict=True)],
                            synthetic, self.dialect)
-        vals = []
-        for idx in per_out:
-            view_vals = []
-            for i in idx:
-                view_vals.append(self._values({m.qualified: _col(f"x{i}_{j}", "_x") for j, m in enumerate(self.bases)}))
-            vals.append(view_vals)
+        def value(i: int, j: int, m: MeasureField) -> exp.Expr:
+            col: exp.Expr = _col(f"x{i}_{j}", "_x")
+            if m.spec.agg in ADDITIVE and ranges[i] != (None, None):  # an empty window sums to 0
+                col = exp.func("COALESCE", col, exp.Literal.number(0))
+            return col
+
+        vals = [[self._values({m.qualified: value(i, j, m) for j, m in enumerate(self.bases)}) for i in idx]
+                for idx in per_out]
         return final_select(self, [("_x", body)], vals, with_period=False)
 
     def _windowed(self, m: MeasureField, lo: object, hi: object, i: int) -> MeasureField:
