@@ -1,0 +1,112 @@
+"""Property tests: random sparse data (gaps, Feb 29, blank regions and amounts), every grain and
+fiscal start 1/4/7/10; the engine on DuckDB and PostgreSQL equals the pandas reference."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import bheem_nb as bn
+from bheem_nb.errors import QueryError
+from bheem_nb.query.time_intelligence import check_grain, parse_modifier
+from tests.query.test_engine_backends import assert_same
+from tests.query.ti_reference import Reference, fiscal_year
+
+FIRST, LAST = dt.date(2019, 11, 20), dt.date(2021, 4, 10)  # spans Feb 29 2020
+GRAINS = ["day", "week", "month", "quarter", "year", "fiscal_quarter", "fiscal_year"]
+MODS = ["ytd", "qtd", "mtd", "wtd", "pytd", "pqtd", "pmtd", "ytd_growth_pct", "py", "yoy", "yoy_pct", "qoq",
+        "qoq_pct", "mom", "mom_pct", "wow_pct", "running_total", "running_avg", "diff_from_previous"]
+
+
+def _model(conn: Any, fiscal: int) -> bn.SemanticModel:
+    return bn.SemanticModel({
+        "name": "sparse", "calendar": {"fiscal_year_start_month": fiscal},
+        "tables": {"sales": {
+            "table": "sales", "time_dimension": "day",
+            "dimensions": {"day": {"type": "time"}, "region": {}},
+            "measures": {"amount": {"agg": "sum", "expr": "amount"}, "avg_amount": {"agg": "avg", "expr": "amount"}},
+        }},
+    }, connector=conn, engine=bn.Engine(use_cache=False))
+
+
+class _Loader:
+    def __init__(self, name: str, url: str | None) -> None:
+        self.name = name
+        if name == "duckdb":
+            from bheem_nb.connectors.duckdb import DuckDBConnector
+
+            self.conn = DuckDBConnector()
+            self.conn.raw.execute("CREATE TABLE sales (day DATE, region VARCHAR, amount DOUBLE)")
+        else:
+            import psycopg
+
+            assert url is not None
+            self.pg = psycopg.connect(url, autocommit=True)
+            self.pg.execute("DROP TABLE IF EXISTS sales")
+            self.pg.execute("CREATE TABLE sales (day DATE, region VARCHAR(10), amount DOUBLE PRECISION)")
+            from bheem_nb.connectors import connect
+
+            self.conn = connect(url)
+
+    def load(self, rows: list[tuple[dt.date, str | None, float | None]]) -> None:
+        if self.name == "duckdb":
+            self.conn.raw.execute("DELETE FROM sales")
+            if rows:
+                self.conn.raw.executemany("INSERT INTO sales VALUES (?, ?, ?)", rows)
+        else:
+            self.pg.execute("DELETE FROM sales")
+            if rows:
+                with self.pg.cursor() as cur:
+                    cur.executemany("INSERT INTO sales VALUES (%s, %s, %s)", rows)
+
+
+@pytest.fixture(scope="module", params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def loader(request: pytest.FixtureRequest) -> Iterator[_Loader]:
+    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
+    ld = _Loader(request.param, url)
+    yield ld
+    ld.conn.close()
+
+
+rows_strategy = st.lists(
+    st.tuples(st.dates(FIRST, LAST) | st.sampled_from([dt.date(2020, 2, 29), dt.date(2020, 2, 28),
+                                                       dt.date(2021, 2, 28), dt.date(2020, 12, 31)]),
+              st.sampled_from(["A", "B", None]),
+              st.none() | st.integers(-50, 500).map(float)),
+    min_size=1, max_size=40,
+)
+mod_strategy = st.sampled_from(MODS) | st.builds(
+    lambda n, u: f"rolling({n}, {u})", st.integers(1, 4), st.sampled_from(["day", "week", "month", "quarter", "year"])
+) | st.builds(lambda n: f"moving_avg({n})", st.integers(1, 4))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(rows=rows_strategy, grain=st.sampled_from(GRAINS), fiscal=st.sampled_from([1, 4, 7, 10]),
+       mods=st.lists(mod_strategy, min_size=1, max_size=3, unique=True), by_region=st.booleans(),
+       measure=st.sampled_from(["amount", "avg_amount"]))
+def test_random_data(loader: _Loader, rows: list[tuple[dt.date, str | None, float | None]], grain: str,
+                     fiscal: int, mods: list[str], by_region: bool, measure: str) -> None:
+    valid = []
+    for m in mods:
+        try:
+            check_grain(parse_modifier(m), grain, m)
+        except QueryError:
+            continue
+        valid.append(m)
+    if not valid:
+        return
+    loader.load(rows)
+    labels = [f"{measure}:{m}" for m in valid]
+    dims = ["region"] if by_region else []
+    res = _model(loader.conn, fiscal).query(measures=[measure, *labels], dimensions=[*dims, f"day.{grain}"])
+    facts = pd.DataFrame(rows, columns=["day", "region", "amount"])
+    ref = Reference(facts, dims, "amount", "sum" if measure == "amount" else "avg", grain, fiscal)
+    label = (lambda p: fiscal_year(p, fiscal)) if grain == "fiscal_year" else (lambda p: p)
+    assert_same(res.df, ref.frame([measure, *labels], dims, f"day.{grain}", label))
