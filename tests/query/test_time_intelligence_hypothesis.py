@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import bheem_nb as bn
@@ -91,6 +91,10 @@ mod_strategy = st.sampled_from(MODS) | st.builds(
 @given(rows=rows_strategy, grain=st.sampled_from(GRAINS), fiscal=st.sampled_from([1, 4, 7, 10]),
        mods=st.lists(mod_strategy, min_size=1, max_size=3, unique=True), by_region=st.booleans(),
        measure=st.sampled_from(["amount", "avg_amount"]))
+@example(rows=[(dt.date(2020, 2, 29), "A", None)], grain="day", fiscal=1, mods=["running_total"], by_region=False,
+         measure="avg_amount")  # a running total of blanks is blank
+@example(rows=[(dt.date(2020, 2, 29), None, 5.0), (dt.date(2021, 2, 28), None, 7.0)], grain="day", fiscal=4,
+         mods=["py", "pytd", "yoy_pct"], by_region=True, measure="amount")  # Feb 29 → Feb 28
 def test_random_data(loader: _Loader, rows: list[tuple[dt.date, str | None, float | None]], grain: str,
                      fiscal: int, mods: list[str], by_region: bool, measure: str) -> None:
     valid = []

@@ -168,7 +168,8 @@ class Reference:
         seq = [q for q in self.spine if q <= p]
         vals = [self.cur(c, q) for q in seq]
         if mod == "running_total":
-            return sum(v for v in vals if v is not None)
+            known = [v for v in vals if v is not None]
+            return sum(known) if known else None  # a running total of blanks is blank
         if mod == "running_avg":
             return mean(vals)
         if mod.startswith("moving_avg"):
