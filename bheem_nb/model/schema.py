@@ -52,12 +52,17 @@ class Measure(_Strict):
     p: float | None = Field(default=None, description="the fraction for agg: percentile, e.g. 0.9")
     base: str | None = Field(default=None, description="with `ti`: the measure a time-intelligence measure modifies")
     ti: str | None = Field(default=None, description="a time-intelligence modifier, e.g. ytd or rolling(3, month)")
+    formula: str | None = Field(default=None, description="a calculated measure, e.g. DIVIDE(revenue, orders, 0)")
     format: Format | None = None
     label: str | None = None
     description: str | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Measure:
+        if self.formula is not None:
+            if self.agg or self.expr or self.filter or self.base or self.ti or self.p is not None:
+                raise ValueError("a formula measure takes only `formula` (no agg, expr, filter, base or ti)")
+            return self
         if self.base is not None or self.ti is not None:
             if not (self.base and self.ti):
                 raise ValueError("a time-intelligence measure needs both `base` (a measure) and `ti` (e.g. ytd)")

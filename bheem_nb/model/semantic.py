@@ -142,7 +142,7 @@ def _build_catalog(spec: ModelSpec) -> FieldCatalog:
             catalog.add(DimensionField(tname, dname, dim, expr))
         for mname, meas in table.measures.items():
             where = f"tables.{tname}.measures.{mname}"
-            if meas.ti is not None:  # time intelligence over `base`; checked by the query planner
+            if meas.ti is not None or meas.formula is not None:  # resolved by the query planner
                 catalog.add(MeasureField(tname, mname, meas, None, None))
                 continue
             if meas.is_derived:
@@ -166,13 +166,19 @@ def _build_catalog(spec: ModelSpec) -> FieldCatalog:
 
 
 def _check_time_intelligence(spec: ModelSpec, catalog: FieldCatalog) -> None:
+    from bheem_nb.query.formula import parse_formula
     from bheem_nb.query.time_intelligence import parse_modifier
 
     for tname, table in spec.tables.items():
         for mname, meas in table.measures.items():
+            where = f"tables.{tname}.measures.{mname}"
+            if meas.formula is not None:
+                try:
+                    parse_formula(meas.formula, f"{where}.formula", catalog, f"{tname}.{mname}")
+                except QueryError as exc:
+                    raise ModelError(str(exc)) from exc
             if meas.ti is None or meas.base is None:
                 continue
-            where = f"tables.{tname}.measures.{mname}"
             try:
                 base = catalog.lookup(meas.base, tname if f"{tname}.{meas.base}" in catalog.by_qualified else None)
                 parse_modifier(meas.ti, f"{where}.ti")

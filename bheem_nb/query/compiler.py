@@ -93,8 +93,12 @@ class _Compiler:
     # -- one measure home (or none) --------------------------------------------------
     def _grouped(self, home: str, measures: list[MeasureField], labels: list[str]) -> exp.Select:
         """SELECT dims, measures FROM home ... GROUP BY dims, de-duplicating on fan-out."""
-        steps = self._steps(home)
+        reach = _filter_tables(measures, home)
+        steps = self._steps(home, reach)
         fans_out = any(s.fans_out for s in steps)
+        if fans_out and measures and reach:
+            raise QueryError(f"a measure filtered on {', '.join(reach)} (CALCULATE) cannot be combined with the "
+                             f"one-to-many join this query needs; filter the query instead")
         if fans_out and measures:
             select, dim_exprs, rename = self._deduplicated(home, steps)
         else:
@@ -198,9 +202,9 @@ class _Compiler:
         tables = [r.field.table for r in self.plan.dimensions] + [r.field.table for r, _ in self.plan.row_filters]
         return list(dict.fromkeys(tables))
 
-    def _steps(self, root: str) -> list[Step]:
+    def _steps(self, root: str, extra: list[str] | None = None) -> list[Step]:
         steps: dict[str, Step] = {}
-        for table in self._needed_tables():
+        for table in [*self._needed_tables(), *(extra or [])]:
             for step in self.model.graph.path(root, table):
                 steps.setdefault(step.target, step)
         return list(steps.values())
@@ -251,6 +255,12 @@ class _Compiler:
             kind = {"fiscal_year": "year", "year": "time_year"}.get(ref.grain or "", ref.field.spec.type)
             out.append(build_condition(self._dim_expr(ref), flt, kind, self.ctx))
         return out
+
+
+def _filter_tables(measures: list[MeasureField], home: str) -> list[str]:
+    """Tables other than ``home`` that measure filters read (CALCULATE on a joined dimension)."""
+    tables = [c.table for m in measures if m.filter is not None for c in m.filter.find_all(exp.Column)]
+    return list(dict.fromkeys(t for t in tables if t and t != home))
 
 
 def _expr(measure: MeasureField) -> exp.Expr:

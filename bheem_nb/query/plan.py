@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from sqlglot import exp
+
 from bheem_nb.errors import QueryError
 from bheem_nb.model.fields import DimensionField, FieldRef, MeasureField
 from bheem_nb.model.semantic import SemanticModel
@@ -29,6 +31,7 @@ class Plan:
     as_of: dt.date
     homes: dict[str, list[MeasureField]] = field(default_factory=dict)
     ti: dict[str, Modifier] = field(default_factory=dict)  # output label -> modifier of its measure
+    extra: dict[str, MeasureField] = field(default_factory=dict)  # formula measures and their CALCULATE parts
 
     @property
     def row_filter_tables(self) -> set[str]:
@@ -50,7 +53,8 @@ def make_plan(model: SemanticModel, spec: QuerySpec) -> Plan:
         if not isinstance(ref.field, DimensionField):
             raise QueryError(f"{ref.label!r} is a measure; list it under measures, not dimensions")
     ti: dict[str, Modifier] = {}
-    measures = [_measure_ref(model, m, ti) for m in spec.measures]
+    extra: dict[str, MeasureField] = {}
+    measures = [_measure_ref(model, m, ti, extra) for m in spec.measures]
     _unique_labels(dims + measures, ti)
 
     row_filters: list[tuple[FieldRef, Filter]] = []
@@ -60,7 +64,7 @@ def make_plan(model: SemanticModel, spec: QuerySpec) -> Plan:
         (group_filters if isinstance(ref.field, MeasureField) else row_filters).append((ref, flt))
 
     wanted = [r.field for r in measures] + [r.field for r, _ in group_filters]
-    base, derived = _expand([f for f in wanted if isinstance(f, MeasureField)], model)
+    base, derived = _expand([f for f in wanted if isinstance(f, MeasureField)], model, extra)
     homes: dict[str, list[MeasureField]] = {}
     for m in base.values():
         homes.setdefault(m.table, []).append(m)
@@ -76,10 +80,11 @@ def make_plan(model: SemanticModel, spec: QuerySpec) -> Plan:
         as_of=spec.as_of or today_in(model.spec.calendar.timezone),
         homes=homes,
         ti=ti,
+        extra=extra,
     )
 
 
-def _measure_ref(model: SemanticModel, text: str, ti: dict[str, Modifier]) -> FieldRef:
+def _measure_ref(model: SemanticModel, text: str, ti: dict[str, Modifier], extra: dict[str, MeasureField]) -> FieldRef:
     """A query's measure; ``revenue:ytd`` and model measures with ``base``/``ti`` resolve to their base."""
     name, modifier = split_measure(text)
     ref = model.fields.resolve(name)
@@ -94,6 +99,8 @@ def _measure_ref(model: SemanticModel, text: str, ti: dict[str, Modifier]) -> Fi
         base = model.fields.by_qualified.get(qualified) or model.fields.lookup(field_.spec.base)
         assert isinstance(base, MeasureField)
         field_ = base
+    if field_.spec.formula is not None:
+        field_ = _formula_field(model, field_, extra)
     if modifier is None:
         return FieldRef(field_, None, text)
     if _uses_time_intelligence(model, field_):
@@ -102,10 +109,25 @@ def _measure_ref(model: SemanticModel, text: str, ti: dict[str, Modifier]) -> Fi
     return FieldRef(field_, None, text)
 
 
+def _formula_field(model: SemanticModel, m: MeasureField, extra: dict[str, MeasureField]) -> MeasureField:
+    """A formula measure as a derived measure over (possibly CALCULATE-filtered) measures."""
+    from dataclasses import replace
+
+    from bheem_nb.query.formula import parse_formula
+
+    assert m.spec.formula is not None
+    parsed = parse_formula(m.spec.formula, f"{m.qualified}.formula", model.fields, m.qualified)
+    extra.update(parsed.fields)
+    deps = tuple(dict.fromkeys(f"{c.table}.{c.name}" for c in parsed.tree.find_all(exp.Column)))
+    out = replace(m, expr=parsed.tree, depends_on=deps)
+    extra[out.qualified] = out
+    return out
+
+
 def _uses_time_intelligence(model: SemanticModel, m: MeasureField) -> bool:
     if m.spec.ti is not None:
         return True
-    deps = [model.fields.by_qualified[d] for d in m.depends_on]
+    deps = [model.fields.by_qualified.get(d) for d in m.depends_on]
     return any(isinstance(d, MeasureField) and _uses_time_intelligence(model, d) for d in deps)
 
 
@@ -118,7 +140,9 @@ def _unique_labels(refs: list[FieldRef], ti: dict[str, Modifier]) -> None:
         seen[key] = ref.label
 
 
-def _expand(wanted: list[MeasureField], model: SemanticModel) -> tuple[dict[str, MeasureField], list[MeasureField]]:
+def _expand(
+    wanted: list[MeasureField], model: SemanticModel, extra: dict[str, MeasureField]
+) -> tuple[dict[str, MeasureField], list[MeasureField]]:
     base: dict[str, MeasureField] = {}
     derived: dict[str, MeasureField] = {}
 
@@ -129,7 +153,7 @@ def _expand(wanted: list[MeasureField], model: SemanticModel) -> tuple[dict[str,
             base.setdefault(m.qualified, m)
             return
         for dep in m.depends_on:
-            f = model.fields.by_qualified[dep]
+            f = extra.get(dep) or model.fields.by_qualified[dep]
             assert isinstance(f, MeasureField)
             visit(f)
         derived.setdefault(m.qualified, m)

@@ -153,7 +153,7 @@ class _TimeIntelligence:
             return [m]
         out: list[MeasureField] = []
         for dep in m.depends_on:
-            f = self.model.fields.by_qualified[dep]
+            f = self.plan.extra.get(dep) or self.model.fields.by_qualified[dep]
             assert isinstance(f, MeasureField)
             out += [b for b in self._bases_of(f) if b not in out]
         return out

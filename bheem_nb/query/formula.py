@@ -1,0 +1,182 @@
+"""Calculated measures in a small formula language, parsed by sqlglot and checked node by node.
+
+    margin_pct: {formula: "DIVIDE(revenue - cost, revenue, 0) * 100"}
+    north_share: {formula: "DIVIDE(CALCULATE(revenue, region = 'North'), revenue)"}
+
+Arithmetic over measures, comparisons, ``DIVIDE(a, b[, alternate])``, ``IF(cond, a[, b])``,
+``COALESCE``, ``ABS``, ``ROUND(x[, digits])`` and ``CALCULATE(expr, field = value, …)`` (the
+expression under extra row filters on dimensions). Nothing is evaluated in Python and no text is
+spliced into SQL: only whitelisted node types survive, and every error quotes the formula with a
+caret under the offending token.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+import sqlglot
+from sqlglot import exp
+
+from bheem_nb.errors import QueryError
+from bheem_nb.model.fields import DimensionField, MeasureField
+
+_ARITH = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Neg, exp.Paren, exp.Literal, exp.Null, exp.Boolean)
+_COMPARE = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.And, exp.Or, exp.Not, exp.Is)
+_FUNCS = (exp.If, exp.Case, exp.Coalesce, exp.Abs, exp.Round)
+_CONDITION = (*_COMPARE, exp.In, exp.Between, exp.Paren, exp.Literal, exp.Null, exp.Boolean, exp.Neg, exp.Column,
+              exp.Identifier, exp.Tuple)
+_NOT_YET = ("ALL", "REMOVEFILTERS", "FIXED", "INCLUDE", "EXCLUDE", "SAMEPERIODLASTYEAR", "DATEADD")
+FUNCTIONS = ("DIVIDE", "IF", "COALESCE", "ABS", "ROUND", "CALCULATE")
+
+
+def _caret(text: str, start: int, end: int | None = None) -> str:
+    width = max(1, (end if end is not None else start) - start + 1)
+    return f"\n    {text}\n    {' ' * start}{'^' * width}"
+
+
+def _position(text: str, token: str) -> int:
+    match = re.search(rf"\b{re.escape(token)}\b", text, re.IGNORECASE)
+    return match.start() if match else 0
+
+
+@dataclass
+class Formula:
+    """A parsed formula: a tree whose measure leaves are ``table.name`` columns of ``fields``."""
+
+    tree: exp.Expr
+    fields: dict[str, MeasureField] = field(default_factory=dict)  # synthetic measures by qualified name
+
+
+class _Translator:
+    def __init__(self, text: str, where: str, catalog: object, owner: str) -> None:
+        from bheem_nb.model.fields import FieldCatalog
+
+        assert isinstance(catalog, FieldCatalog)
+        self.text, self.where, self.catalog, self.owner = text, where, catalog, owner
+        self.fields: dict[str, MeasureField] = {}
+
+    def error(self, message: str, start: int, end: int | None = None) -> QueryError:
+        return QueryError(f"{self.where}: {message}{_caret(self.text, start, end)}")
+
+    def node_error(self, node: exp.Expr, message: str) -> QueryError:
+        if isinstance(node, exp.Func):
+            name = str(node.name) if isinstance(node, exp.Anonymous) else node.sql_name()
+            start = _position(self.text, name)
+            return self.error(message, start, start + len(name) - 1)
+        ident = node.find(exp.Identifier)
+        meta = ident.meta if ident is not None else {}
+        if "start" in meta:
+            return self.error(message, meta["start"], meta.get("end"))
+        name = node.name if isinstance(node, exp.Anonymous) else node.key.upper()
+        return self.error(message, _position(self.text, str(name)))
+
+    def translate(self, node: exp.Expr, filters: tuple[exp.Expr, ...]) -> exp.Expr:
+        if isinstance(node, exp.Column):
+            return self.leaf(node, filters)
+        if isinstance(node, exp.Anonymous):
+            return self.function(node, filters)
+        if not isinstance(node, (*_ARITH, *_COMPARE, *_FUNCS)):
+            raise self.node_error(node, f"{node.key.upper()} is not allowed in a formula; use arithmetic, "
+                                        f"comparisons and {', '.join(FUNCTIONS)}")
+        out = node.copy()
+        for key, value in list(out.args.items()):
+            if isinstance(value, exp.Expr):
+                out.set(key, self.translate(node.args[key], filters))
+            elif isinstance(value, list):
+                out.set(key, [self.translate(v, filters) if isinstance(v, exp.Expr) else v
+                              for v in node.args[key]])
+        return out
+
+    def function(self, node: exp.Anonymous, filters: tuple[exp.Expr, ...]) -> exp.Expr:
+        name, args = str(node.name).upper(), node.expressions
+        if name == "DIVIDE":
+            if len(args) not in (2, 3):
+                raise self.node_error(node, "DIVIDE takes (numerator, denominator[, alternate result])")
+            num, den = (self.translate(a, filters) for a in args[:2])
+            alt = self.translate(args[2], filters) if len(args) == 3 else exp.Null()
+            zero = exp.or_(exp.EQ(this=den.copy(), expression=exp.Literal.number(0)),
+                           exp.Is(this=den.copy(), expression=exp.Null()))
+            return exp.Case(ifs=[exp.If(this=zero, true=alt)], default=exp.Div(this=num, expression=den))
+        if name == "CALCULATE":
+            if not args:
+                raise self.node_error(node, "CALCULATE takes (expression, filter, …)")
+            extra = tuple(self.condition(a) for a in args[1:])
+            return exp.Paren(this=self.translate(args[0], (*filters, *extra)))
+        if name in _NOT_YET:
+            hint = ("; for time comparisons use a time-intelligence measure, e.g. {base: revenue, ti: py}"
+                    if name in ("SAMEPERIODLASTYEAR", "DATEADD") else "")
+            raise self.node_error(node, f"{name} is not supported in formulas yet{hint}")
+        raise self.node_error(node, f"unknown function {name}; formulas know {', '.join(FUNCTIONS)}")
+
+    def condition(self, node: exp.Expr) -> exp.Expr:
+        for sub in node.walk():
+            if not isinstance(sub, _CONDITION):
+                raise self.node_error(sub, f"a CALCULATE filter compares dimensions with values; "
+                                           f"{sub.key.upper()} is not allowed there")
+        out = node.copy()
+        for col in list(out.find_all(exp.Column)):
+            meta = col.this.meta if isinstance(col.this, exp.Identifier) else {}
+            try:
+                ref = self.catalog.resolve(col.sql())
+            except QueryError as exc:
+                raise self.error(str(exc), meta.get("start", 0), meta.get("end")) from exc
+            if not isinstance(ref.field, DimensionField) or ref.grain is not None:
+                raise self.error(f"{col.sql()!r} must be a dimension (without a time grain) in a CALCULATE filter",
+                                 meta.get("start", 0), meta.get("end"))
+            col.replace(ref.field.expr.copy())
+        return out
+
+    def leaf(self, node: exp.Column, filters: tuple[exp.Expr, ...]) -> exp.Expr:
+        meta = node.this.meta if isinstance(node.this, exp.Identifier) else {}
+        try:
+            found = self.catalog.lookup(node.name, node.table or None)
+        except QueryError as exc:
+            raise self.error(str(exc), meta.get("start", 0), meta.get("end")) from exc
+        if not isinstance(found, MeasureField):
+            raise self.error(f"{node.sql()!r} is a dimension; compare dimensions only inside CALCULATE(…, filter)",
+                             meta.get("start", 0), meta.get("end"))
+        if found.spec.ti is not None or found.spec.formula is not None:
+            raise self.error(f"{found.qualified} is itself a time-intelligence or formula measure; formulas use "
+                             "plain and derived measures", meta.get("start", 0), meta.get("end"))
+        if not filters:
+            return exp.column(found.name, table=found.table)
+        m = self.filtered(found, exp.and_(*[f.copy() for f in filters]))
+        return exp.column(m.name, table=m.table)
+
+    def filtered(self, m: MeasureField, cond: exp.Expr) -> MeasureField:
+        """``m`` under an extra row condition; a derived measure gets it on each measure it uses."""
+        name = f"{m.name}__{self.owner}{len(self.fields)}"  # unique per formula measure
+        if not m.is_derived:
+            both = exp.and_(m.filter.copy(), cond.copy()) if m.filter is not None else cond.copy()
+            out = replace(m, name=name, filter=both)
+        else:
+            assert m.expr is not None
+            tree, deps = m.expr.copy(), []
+            for dep in m.depends_on:
+                inner = self.catalog.by_qualified[dep]
+                assert isinstance(inner, MeasureField)
+                sub = self.filtered(inner, cond)
+                deps.append(sub.qualified)
+                for col in tree.find_all(exp.Column):
+                    if f"{col.table}.{col.name}" == dep:
+                        col.replace(exp.column(sub.name, table=sub.table))
+            out = replace(m, name=name, expr=tree, depends_on=tuple(deps))
+        self.fields[out.qualified] = out
+        return out
+
+
+def parse_formula(text: str, where: str, catalog: object, owner: str) -> Formula:
+    """Parse and check ``text``; measure leaves become columns, CALCULATE leaves synthetic measures.
+
+    ``owner`` (the formula measure's qualified name) keeps synthetic measure names unique.
+    """
+    try:
+        tree = sqlglot.parse_one(text, read="duckdb")
+    except sqlglot.errors.ParseError as exc:
+        err = exc.errors[0] if exc.errors else {}
+        col = max(0, int(err.get("col", 1)) - 1)
+        raise QueryError(f"{where}: cannot read the formula: {err.get('description', exc)}"
+                         f"{_caret(text, col)}") from exc
+    t = _Translator(text, where, catalog, owner.replace(".", "_"))
+    return Formula(t.translate(tree, ()), t.fields)

@@ -1,0 +1,114 @@
+"""Formula measures (DIVIDE, IF, CALCULATE, ...) equal pandas computations on every backend."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import bheem_nb as bn
+from bheem_nb.connectors.base import Connector
+from tests.query.conftest import MODEL, joined
+from tests.query.test_engine_backends import assert_same, group
+
+FORMULAS = {
+    "north_share": "DIVIDE(CALCULATE(revenue, region = 'North'), revenue) * 100",
+    "paid_aov": "CALCULATE(aov, status = 'paid')",
+    "shaped": "IF(revenue > 300000, ROUND(revenue / 1000, 1), ABS(0 - units))",
+    "fallback": "DIVIDE(paid_revenue, CALCULATE(revenue, status = 'nope'), -1)",
+    "two_filters": "CALCULATE(revenue, region IN ('North', 'East'), channel = 'online')",
+    "nested": "CALCULATE(revenue - CALCULATE(revenue, channel <> 'store'), quantity >= 5)",
+    "blank_safe": "COALESCE(CALCULATE(revenue, region IS NULL), 0) + 1",
+    "is_big": "revenue > units * 250",
+}
+
+
+def with_formulas(extra: dict[str, str]) -> dict[str, Any]:
+    orders = dict(MODEL["tables"]["orders"])
+    orders["measures"] = {**orders["measures"], **{k: {"formula": v} for k, v in extra.items()}}
+    return {**MODEL, "tables": {**MODEL["tables"], "orders": orders}}
+
+
+@pytest.fixture(scope="module")
+def model(backend: Connector) -> bn.SemanticModel:
+    return bn.SemanticModel(with_formulas(FORMULAS), connector=backend, engine=bn.Engine())
+
+
+def _rev(d: pd.DataFrame) -> float | None:
+    return float(d["revenue"].sum()) if len(d) else None
+
+
+REFS = {
+    "north_share": lambda d: (_rev(d[d["region"] == "North"]) or 0) * 100 / d["revenue"].sum()
+    if (d["region"] == "North").any() else None,
+    "paid_aov": lambda d: d.loc[d["status"] == "paid", "revenue"].sum() / d.loc[d["status"] == "paid", "order_id"]
+    .nunique() if (d["status"] == "paid").any() else None,
+    "shaped": lambda d: round(d["revenue"].sum() / 1000, 1) if d["revenue"].sum() > 300000 else float(d["quantity"]
+                                                                                                      .sum()),
+    "fallback": lambda d: -1.0,
+    "two_filters": lambda d: _rev(d[d["region"].isin(["North", "East"]) & (d["channel"] == "online")]),
+    "nested": lambda d: (lambda q: None if not len(q) else float(q["revenue"].sum()) - (
+        _rev(q[q["channel"] != "store"]) if (q["channel"] != "store").any() else float("nan")))(d[d["quantity"] >= 5]),
+    "blank_safe": lambda d: (_rev(d[d["region"].isna()]) or 0) + 1,
+    "is_big": lambda d: bool(d["revenue"].sum() > d["quantity"].sum() * 250),
+}
+
+
+@pytest.mark.parametrize("name", list(FORMULAS))
+def test_formula_by_segment(model: bn.SemanticModel, name: str) -> None:
+    res = model.query(measures=[name], dimensions=["segment"])
+    expected = group(joined(), ["segment"], {name: REFS[name]})
+    if name == "is_big":
+        res_df = res.df.assign(is_big=res.df["is_big"].astype(bool))
+        assert_same(res_df, expected)
+        return
+    assert_same(res.df, expected)
+
+
+def test_formulas_with_query_filters(model: bn.SemanticModel) -> None:
+    res = model.query(measures=["revenue", "north_share", "two_filters"], dimensions=["category"],
+                      filters=[bn.Filter("status", "=", "paid")])
+    j = joined()
+    j = j[j["status"] == "paid"]
+    expected = group(j, ["category"], {"revenue": lambda d: d["revenue"].sum(), "north_share": REFS["north_share"],
+                                       "two_filters": REFS["two_filters"]})
+    assert_same(res.df, expected)
+
+
+def test_formula_with_time_intelligence(model: bn.SemanticModel) -> None:
+    if model.connector.dialect not in ("duckdb", "postgres"):
+        pytest.skip("time intelligence is tested on DuckDB and PostgreSQL")
+    res = model.query(measures=["north_share", "north_share:py"], dimensions=["order_date.year"])
+    j = joined().assign(y=lambda d: d["order_date"].map(lambda x: pd.Timestamp(x.year, 1, 1).date()))
+    expected = group(j, ["y"], {"north_share": REFS["north_share"]})
+    expected["north_share:py"] = [None, *expected["north_share"].tolist()[:-1]]
+    expected.columns = ["order_date.year", "north_share", "north_share:py"]
+    assert_same(res.df, expected)
+
+
+@pytest.mark.parametrize(("formula", "message", "caret"), [
+    ("DIVIDE(revenue)", "DIVIDE takes", "    ^^^^^^"),
+    ("revenue + regon", "unknown field 'regon'; did you mean 'region'", "              ^^^^^"),
+    ("FOO(revenue)", "unknown function FOO", "    ^^^"),
+    ("SUM(revenue)", "SUM is not allowed in a formula", "    ^^^"),
+    ("CALCULATE(revenue, revenue > 3)", "must be a dimension", " " * 23 + "^^^^^^^"),
+    ("CALCULATE(revenue, region = 'North' OR region LIKE 'N%')", "LIKE is not allowed there", None),
+    ("revenue + region", "'region' is a dimension", " " * 14 + "^^^^^^"),
+    ("ALL(region)", "ALL is not supported in formulas yet", "    ^^^"),
+    ("revenue +* 2", "cannot read the formula", None),
+])
+def test_errors_point_at_the_token(formula: str, message: str, caret: str | None) -> None:
+    with pytest.raises(bn.ModelError) as info:
+        bn.SemanticModel(with_formulas({"bad": formula}))
+    text = str(info.value)
+    assert "tables.orders.measures.bad.formula" in text and message in text
+    if caret is not None:
+        assert text.splitlines()[-1] == caret, text
+
+
+def test_formula_key_stands_alone() -> None:
+    spec = with_formulas({})
+    spec["tables"]["orders"]["measures"]["bad"] = {"formula": "revenue", "agg": "sum"}
+    with pytest.raises(bn.ModelError, match="takes only `formula`"):
+        bn.SemanticModel(spec)
