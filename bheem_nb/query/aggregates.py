@@ -72,6 +72,13 @@ def _retable(tree: exp.Expr, rename: dict[str, str] | None) -> exp.Expr:
     return tree
 
 
+def wrap(node: exp.Expr) -> exp.Expr:
+    """``node`` in parentheses unless it is atomic: sqlglot prints trees without adding any."""
+    if isinstance(node, (exp.Column, exp.Literal, exp.Func, exp.Paren, exp.Null, exp.Boolean)):
+        return node
+    return exp.Paren(this=node)
+
+
 def safe_formula(formula: exp.Expr, values: dict[str, exp.Expr]) -> exp.Expr:
     """Substitute measure references in a derived formula; division by zero gives NULL."""
 
@@ -79,7 +86,7 @@ def safe_formula(formula: exp.Expr, values: dict[str, exp.Expr]) -> exp.Expr:
         if isinstance(node, exp.Column):
             key = f"{node.table}.{node.name}"
             if key in values:
-                return values[key].copy()
+                return wrap(values[key].copy())
         if isinstance(node, exp.Div):
             node.set("safe", True)
         return node

@@ -47,7 +47,7 @@ def compile_query(model: SemanticModel, spec: QuerySpec, dialect: str) -> Compil
     plan = make_plan(model, spec)
     if not plan.dimensions and not plan.measures:
         raise QueryError("a query needs at least one measure or dimension")
-    if plan.ti:
+    if plan.ti or plan.ti_leaves:
         from bheem_nb.query.ti_compiler import compile_ti
 
         ast = compile_ti(model, plan, dialect)

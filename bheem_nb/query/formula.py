@@ -20,14 +20,19 @@ from sqlglot import exp
 
 from bheem_nb.errors import QueryError
 from bheem_nb.model.fields import DimensionField, MeasureField
+from bheem_nb.query.aggregates import wrap
+from bheem_nb.query.time_intelligence import Modifier
 
 _ARITH = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Neg, exp.Paren, exp.Literal, exp.Null, exp.Boolean)
 _COMPARE = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.And, exp.Or, exp.Not, exp.Is)
 _FUNCS = (exp.If, exp.Case, exp.Coalesce, exp.Abs, exp.Round)
 _CONDITION = (*_COMPARE, exp.In, exp.Between, exp.Paren, exp.Literal, exp.Null, exp.Boolean, exp.Neg, exp.Column,
               exp.Identifier, exp.Tuple)
-_NOT_YET = ("ALL", "REMOVEFILTERS", "FIXED", "INCLUDE", "EXCLUDE", "SAMEPERIODLASTYEAR", "DATEADD")
-FUNCTIONS = ("DIVIDE", "IF", "COALESCE", "ABS", "ROUND", "CALCULATE")
+_NOT_YET = ("ALL", "REMOVEFILTERS", "FIXED", "INCLUDE", "EXCLUDE")
+_PERIODS = ("SAMEPERIODLASTYEAR", "DATEADD")
+_DATEADD_UNITS = ("day", "week", "month", "quarter", "year")
+FUNCTIONS = ("DIVIDE", "IF", "COALESCE", "ABS", "ROUND", "CALCULATE", "SAMEPERIODLASTYEAR", "DATEADD")
+Shift = Modifier | None
 
 
 def _caret(text: str, start: int, end: int | None = None) -> str:
@@ -46,6 +51,7 @@ class Formula:
 
     tree: exp.Expr
     fields: dict[str, MeasureField] = field(default_factory=dict)  # synthetic measures by qualified name
+    ti_leaves: dict[str, tuple[MeasureField, Modifier]] = field(default_factory=dict)  # period comparisons
 
 
 class _Translator:
@@ -55,6 +61,7 @@ class _Translator:
         assert isinstance(catalog, FieldCatalog)
         self.text, self.where, self.catalog, self.owner = text, where, catalog, owner
         self.fields: dict[str, MeasureField] = {}
+        self.ti_leaves: dict[str, tuple[MeasureField, Modifier]] = {}
 
     def error(self, message: str, start: int, end: int | None = None) -> QueryError:
         return QueryError(f"{self.where}: {message}{_caret(self.text, start, end)}")
@@ -71,43 +78,72 @@ class _Translator:
         name = node.name if isinstance(node, exp.Anonymous) else node.key.upper()
         return self.error(message, _position(self.text, str(name)))
 
-    def translate(self, node: exp.Expr, filters: tuple[exp.Expr, ...]) -> exp.Expr:
+    def translate(self, node: exp.Expr, filters: tuple[exp.Expr, ...], shift: Shift = None) -> exp.Expr:
         if isinstance(node, exp.Column):
-            return self.leaf(node, filters)
+            return self.leaf(node, filters, shift)
         if isinstance(node, exp.Anonymous):
-            return self.function(node, filters)
+            return self.function(node, filters, shift)
         if not isinstance(node, (*_ARITH, *_COMPARE, *_FUNCS)):
             raise self.node_error(node, f"{node.key.upper()} is not allowed in a formula; use arithmetic, "
                                         f"comparisons and {', '.join(FUNCTIONS)}")
         out = node.copy()
         for key, value in list(out.args.items()):
             if isinstance(value, exp.Expr):
-                out.set(key, self.translate(node.args[key], filters))
+                out.set(key, self.translate(node.args[key], filters, shift))
             elif isinstance(value, list):
-                out.set(key, [self.translate(v, filters) if isinstance(v, exp.Expr) else v
+                out.set(key, [self.translate(v, filters, shift) if isinstance(v, exp.Expr) else v
                               for v in node.args[key]])
         return out
 
-    def function(self, node: exp.Anonymous, filters: tuple[exp.Expr, ...]) -> exp.Expr:
+    def function(self, node: exp.Anonymous, filters: tuple[exp.Expr, ...], shift: Shift) -> exp.Expr:
         name, args = str(node.name).upper(), node.expressions
         if name == "DIVIDE":
             if len(args) not in (2, 3):
                 raise self.node_error(node, "DIVIDE takes (numerator, denominator[, alternate result])")
-            num, den = (self.translate(a, filters) for a in args[:2])
-            alt = self.translate(args[2], filters) if len(args) == 3 else exp.Null()
+            num, den = (self.translate(a, filters, shift) for a in args[:2])
+            alt = self.translate(args[2], filters, shift) if len(args) == 3 else exp.Null()
             zero = exp.or_(exp.EQ(this=den.copy(), expression=exp.Literal.number(0)),
                            exp.Is(this=den.copy(), expression=exp.Null()))
-            return exp.Case(ifs=[exp.If(this=zero, true=alt)], default=exp.Div(this=num, expression=den))
+            return exp.Case(ifs=[exp.If(this=zero, true=alt)], default=exp.Div(this=wrap(num), expression=wrap(den)))
         if name == "CALCULATE":
             if not args:
                 raise self.node_error(node, "CALCULATE takes (expression, filter, …)")
-            extra = tuple(self.condition(a) for a in args[1:])
-            return exp.Paren(this=self.translate(args[0], (*filters, *extra)))
+            periods = [a for a in args[1:] if isinstance(a, exp.Anonymous) and str(a.name).upper() in _PERIODS]
+            if len(periods) > 1:
+                raise self.node_error(periods[1], "CALCULATE takes at most one SAMEPERIODLASTYEAR or DATEADD")
+            for p in periods:
+                if str(p.name).upper() == "SAMEPERIODLASTYEAR" and p.expressions:
+                    raise self.node_error(p, "inside CALCULATE write SAMEPERIODLASTYEAR() without arguments")
+                shift = self.period(p, shift)
+            extra = tuple(self.condition(a) for a in args[1:] if a not in periods)
+            return exp.Paren(this=self.translate(args[0], (*filters, *extra), shift))
+        if name == "SAMEPERIODLASTYEAR":
+            if len(args) != 1:
+                raise self.node_error(node, "SAMEPERIODLASTYEAR takes (expression), or use it inside CALCULATE")
+            return exp.Paren(this=self.translate(args[0], filters, self.period(node, shift)))
+        if name == "DATEADD":
+            raise self.node_error(node, "DATEADD(n, unit) is a CALCULATE filter, e.g. "
+                                        "CALCULATE(revenue, DATEADD(-1, month))")
         if name in _NOT_YET:
             hint = ("; for time comparisons use a time-intelligence measure, e.g. {base: revenue, ti: py}"
                     if name in ("SAMEPERIODLASTYEAR", "DATEADD") else "")
             raise self.node_error(node, f"{name} is not supported in formulas yet{hint}")
         raise self.node_error(node, f"unknown function {name}; formulas know {', '.join(FUNCTIONS)}")
+
+    def period(self, node: exp.Anonymous, shift: Shift) -> Modifier:
+        """SAMEPERIODLASTYEAR() or DATEADD(n, unit) as a time-intelligence shift."""
+        if shift is not None:
+            raise self.node_error(node, "period comparisons do not nest")
+        name, args = str(node.name).upper(), node.expressions
+        if name == "SAMEPERIODLASTYEAR":
+            return Modifier("py")
+        n_node, unit_node = (args[0], args[1]) if len(args) == 2 else (None, None)
+        n_text = n_node.sql() if n_node is not None else ""
+        unit = unit_node.name.lower().removesuffix("s") if isinstance(unit_node, exp.Column) else ""
+        if not n_text.lstrip("-").isdigit() or int(n_text) == 0 or unit not in _DATEADD_UNITS:
+            raise self.node_error(node, f"DATEADD takes (n, unit): a non-zero whole number and one of "
+                                        f"{', '.join(_DATEADD_UNITS)}, e.g. DATEADD(-1, month)")
+        return Modifier("shift", int(n_text), unit)
 
     def condition(self, node: exp.Expr) -> exp.Expr:
         for sub in node.walk():
@@ -127,7 +163,7 @@ class _Translator:
             col.replace(ref.field.expr.copy())
         return out
 
-    def leaf(self, node: exp.Column, filters: tuple[exp.Expr, ...]) -> exp.Expr:
+    def leaf(self, node: exp.Column, filters: tuple[exp.Expr, ...], shift: Shift = None) -> exp.Expr:
         meta = node.this.meta if isinstance(node.this, exp.Identifier) else {}
         try:
             found = self.catalog.lookup(node.name, node.table or None)
@@ -139,9 +175,11 @@ class _Translator:
         if found.spec.ti is not None or found.spec.formula is not None:
             raise self.error(f"{found.qualified} is itself a time-intelligence or formula measure; formulas use "
                              "plain and derived measures", meta.get("start", 0), meta.get("end"))
-        if not filters:
-            return exp.column(found.name, table=found.table)
-        m = self.filtered(found, exp.and_(*[f.copy() for f in filters]))
+        m = self.filtered(found, exp.and_(*[f.copy() for f in filters])) if filters else found
+        if shift is not None:
+            name = f"{m.name}__{self.owner}{len(self.fields) + len(self.ti_leaves)}"
+            self.ti_leaves[f"{m.table}.{name}"] = (m, shift)
+            return exp.column(name, table=m.table)
         return exp.column(m.name, table=m.table)
 
     def filtered(self, m: MeasureField, cond: exp.Expr) -> MeasureField:
@@ -179,4 +217,4 @@ def parse_formula(text: str, where: str, catalog: object, owner: str) -> Formula
         raise QueryError(f"{where}: cannot read the formula: {err.get('description', exc)}"
                          f"{_caret(text, col)}") from exc
     t = _Translator(text, where, catalog, owner.replace(".", "_"))
-    return Formula(t.translate(tree, ()), t.fields)
+    return Formula(t.translate(tree, ()), t.fields, t.ti_leaves)

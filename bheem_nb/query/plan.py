@@ -32,6 +32,7 @@ class Plan:
     homes: dict[str, list[MeasureField]] = field(default_factory=dict)
     ti: dict[str, Modifier] = field(default_factory=dict)  # output label -> modifier of its measure
     extra: dict[str, MeasureField] = field(default_factory=dict)  # formula measures and their CALCULATE parts
+    ti_leaves: dict[str, tuple[MeasureField, Modifier]] = field(default_factory=dict)  # SAMEPERIODLASTYEAR(...)
 
     @property
     def row_filter_tables(self) -> set[str]:
@@ -54,7 +55,8 @@ def make_plan(model: SemanticModel, spec: QuerySpec) -> Plan:
             raise QueryError(f"{ref.label!r} is a measure; list it under measures, not dimensions")
     ti: dict[str, Modifier] = {}
     extra: dict[str, MeasureField] = {}
-    measures = [_measure_ref(model, m, ti, extra) for m in spec.measures]
+    leaves: dict[str, tuple[MeasureField, Modifier]] = {}
+    measures = [_measure_ref(model, m, ti, extra, leaves) for m in spec.measures]
     _unique_labels(dims + measures, ti)
 
     row_filters: list[tuple[FieldRef, Filter]] = []
@@ -64,7 +66,7 @@ def make_plan(model: SemanticModel, spec: QuerySpec) -> Plan:
         (group_filters if isinstance(ref.field, MeasureField) else row_filters).append((ref, flt))
 
     wanted = [r.field for r in measures] + [r.field for r, _ in group_filters]
-    base, derived = _expand([f for f in wanted if isinstance(f, MeasureField)], model, extra)
+    base, derived = _expand([f for f in wanted if isinstance(f, MeasureField)], model, extra, leaves)
     homes: dict[str, list[MeasureField]] = {}
     for m in base.values():
         homes.setdefault(m.table, []).append(m)
@@ -81,10 +83,14 @@ def make_plan(model: SemanticModel, spec: QuerySpec) -> Plan:
         homes=homes,
         ti=ti,
         extra=extra,
+        ti_leaves=leaves,
     )
 
 
-def _measure_ref(model: SemanticModel, text: str, ti: dict[str, Modifier], extra: dict[str, MeasureField]) -> FieldRef:
+def _measure_ref(
+    model: SemanticModel, text: str, ti: dict[str, Modifier], extra: dict[str, MeasureField],
+    leaves: dict[str, tuple[MeasureField, Modifier]],
+) -> FieldRef:
     """A query's measure; ``revenue:ytd`` and model measures with ``base``/``ti`` resolve to their base."""
     name, modifier = split_measure(text)
     ref = model.fields.resolve(name)
@@ -100,7 +106,10 @@ def _measure_ref(model: SemanticModel, text: str, ti: dict[str, Modifier], extra
         assert isinstance(base, MeasureField)
         field_ = base
     if field_.spec.formula is not None:
-        field_ = _formula_field(model, field_, extra)
+        field_ = _formula_field(model, field_, extra, leaves)
+        if modifier is not None and any(d in leaves for d in field_.depends_on):
+            raise QueryError(f"{text!r}: {name!r} already compares periods (SAMEPERIODLASTYEAR/DATEADD); "
+                             "modifiers do not nest")
     if modifier is None:
         return FieldRef(field_, None, text)
     if _uses_time_intelligence(model, field_):
@@ -109,7 +118,10 @@ def _measure_ref(model: SemanticModel, text: str, ti: dict[str, Modifier], extra
     return FieldRef(field_, None, text)
 
 
-def _formula_field(model: SemanticModel, m: MeasureField, extra: dict[str, MeasureField]) -> MeasureField:
+def _formula_field(
+    model: SemanticModel, m: MeasureField, extra: dict[str, MeasureField],
+    leaves: dict[str, tuple[MeasureField, Modifier]],
+) -> MeasureField:
     """A formula measure as a derived measure over (possibly CALCULATE-filtered) measures."""
     from dataclasses import replace
 
@@ -118,6 +130,7 @@ def _formula_field(model: SemanticModel, m: MeasureField, extra: dict[str, Measu
     assert m.spec.formula is not None
     parsed = parse_formula(m.spec.formula, f"{m.qualified}.formula", model.fields, m.qualified)
     extra.update(parsed.fields)
+    leaves.update(parsed.ti_leaves)
     deps = tuple(dict.fromkeys(f"{c.table}.{c.name}" for c in parsed.tree.find_all(exp.Column)))
     out = replace(m, expr=parsed.tree, depends_on=deps)
     extra[out.qualified] = out
@@ -141,7 +154,8 @@ def _unique_labels(refs: list[FieldRef], ti: dict[str, Modifier]) -> None:
 
 
 def _expand(
-    wanted: list[MeasureField], model: SemanticModel, extra: dict[str, MeasureField]
+    wanted: list[MeasureField], model: SemanticModel, extra: dict[str, MeasureField],
+    leaves: dict[str, tuple[MeasureField, Modifier]] | None = None,
 ) -> tuple[dict[str, MeasureField], list[MeasureField]]:
     base: dict[str, MeasureField] = {}
     derived: dict[str, MeasureField] = {}
@@ -153,6 +167,9 @@ def _expand(
             base.setdefault(m.qualified, m)
             return
         for dep in m.depends_on:
+            if leaves and dep in leaves:  # a period comparison inside a formula: compute its measure
+                visit(leaves[dep][0])
+                continue
             f = extra.get(dep) or model.fields.by_qualified[dep]
             assert isinstance(f, MeasureField)
             visit(f)

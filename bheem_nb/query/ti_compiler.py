@@ -79,6 +79,11 @@ class _TimeIntelligence:
         self.grain = (self.time.grain or "day") if self.time else None
         for label, mod in plan.ti.items():
             check_grain(mod, self.grain, label)
+        # a period comparison inside a formula (SAMEPERIODLASTYEAR) is a hidden term after the outputs
+        self.terms: list[tuple[FieldRef, Modifier | None]] = [(ref, plan.ti.get(ref.label)) for ref in plan.measures]
+        for qualified, (base, mod) in plan.ti_leaves.items():
+            check_grain(mod, self.grain, f"{base.qualified} ({mod.text()})")
+            self.terms.append((FieldRef(base, None, qualified), mod))
         for ref, _ in plan.group_filters:
             if ref.label not in [m.label for m in plan.measures]:
                 raise QueryError(f"with time intelligence, filter only on measures the query lists; "
@@ -95,7 +100,7 @@ class _TimeIntelligence:
         return values
 
     def _mods(self) -> list[tuple[FieldRef, Modifier | None]]:
-        return [(ref, self.plan.ti.get(ref.label)) for ref in self.plan.measures]
+        return self.terms
 
     def build(self) -> exp.Select:
         if self.time is None:
@@ -153,6 +158,8 @@ class _TimeIntelligence:
             return [m]
         out: list[MeasureField] = []
         for dep in m.depends_on:
+            if dep in self.plan.ti_leaves:
+                continue  # a hidden term of its own
             f = self.plan.extra.get(dep) or self.model.fields.by_qualified[dep]
             assert isinstance(f, MeasureField)
             out += [b for b in self._bases_of(f) if b not in out]

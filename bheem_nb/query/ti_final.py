@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from bheem_nb.model.fields import DimensionField
+from bheem_nb.query.aggregates import wrap
 from bheem_nb.query.dialects import grain_expression, period_start
 from bheem_nb.query.filters import FilterContext, build_condition
 from bheem_nb.query.time_intelligence import GRAIN_RANK, SHIFTS, Modifier
@@ -27,9 +28,10 @@ def _col(name: str, table: str | None = "_x") -> exp.Column:
 
 def pct_change(cur: exp.Expr, prev: exp.Expr) -> exp.Expr:
     """(cur − prev) / |prev| × 100; blank when prev is 0 or blank."""
-    change = exp.Mul(this=exp.Paren(this=exp.Sub(this=cur, expression=prev.copy())),
+    change = exp.Mul(this=exp.Paren(this=exp.Sub(this=wrap(cur), expression=wrap(prev.copy()))),
                      expression=exp.Literal.number("100.0"))
-    return exp.Case(ifs=[exp.If(this=exp.EQ(this=prev.copy(), expression=exp.Literal.number(0)), true=exp.Null())],
+    return exp.Case(ifs=[exp.If(this=exp.EQ(this=wrap(prev.copy()), expression=exp.Literal.number(0)),
+                                true=exp.Null())],
                     default=exp.Div(this=change, expression=exp.Abs(this=prev.copy())))
 
 
@@ -45,7 +47,7 @@ def _over(fn: exp.Expr, partition: list[exp.Expr], order: list[exp.Ordered] | No
 
 def _share(value: exp.Expr, partition: list[exp.Expr]) -> exp.Expr:
     total = exp.Nullif(this=_over(exp.Sum(this=value.copy()), partition), expression=exp.Literal.number(0))
-    return exp.Div(this=exp.Mul(this=value, expression=exp.Literal.number("100.0")), expression=total)
+    return exp.Div(this=exp.Mul(this=wrap(value), expression=exp.Literal.number("100.0")), expression=total)
 
 
 class _Final:
@@ -86,11 +88,11 @@ class _Final:
         if mod.kind == "window":
             return v0
         if mod.kind == "shift":
-            how = SHIFTS[name][2] if name in SHIFTS else "diff"
+            how = SHIFTS[name][2] if name in SHIFTS else ("value" if name == "shift" else "diff")
             if how == "value":
                 return v0
             if how == "diff":
-                return exp.Sub(this=v0, expression=vals[1])
+                return exp.Sub(this=wrap(v0), expression=wrap(vals[1]))
             return pct_change(v0, vals[1])
         if mod.kind == "sequence":
             if not self.with_period:
@@ -121,9 +123,18 @@ def final_select(ti: _TimeIntelligence, ctes: list[tuple[str, exp.Select]],
         else:
             expr = _col(ti.dim_names[ti.others.index(ref)])
         sel = sel.select(exp.alias_(expr, ref.label, quoted=True), copy=False)
-    for (ref, mod), views in zip(ti._mods(), vals, strict=True):
-        value = fin.value(mod, [v[ref.field.qualified] for v in views])
-        sel = sel.select(exp.alias_(value, ref.label, quoted=True), copy=False)
+    terms = [fin.value(mod, [v[ref.field.qualified] for v in views])
+             for (ref, mod), views in zip(ti._mods(), vals, strict=True)]
+    n = len(plan.measures)
+    hidden = {ref.label: value for (ref, _), value in zip(ti._mods()[n:], terms[n:], strict=True)}
+
+    def swap(node: exp.Expr) -> exp.Expr:
+        if isinstance(node, exp.Column) and f"{node.table}.{node.name}" in hidden:
+            return hidden[f"{node.table}.{node.name}"].copy()
+        return node
+
+    for ref, value in zip(plan.measures, terms[:n], strict=True):
+        sel = sel.select(exp.alias_(value.transform(swap) if hidden else value, ref.label, quoted=True), copy=False)
     if plan.group_filters:
         ctes = [*ctes, ("_y", sel)]
         sel = exp.select(*[exp.column(r.label, quoted=True) for r in plan.dimensions + plan.measures]).from_("_y")

@@ -73,6 +73,9 @@ def views_of(mod: Modifier | None, fiscal: int, fine: bool) -> list[View]:
         return [View("win", lo=lo, hi=("end", 0, 0))]
     if name == "diff_from_previous":
         return [CUR, View("shift")]  # months/days filled in by the compiler from the grain
+    if name == "shift":
+        months, days = step(mod.unit, mod.n)
+        return [View("shift", months=months, days=days)]
     months, days, _ = SHIFTS[name]
     back = View("shift", months=-months, days=-days)
     return [back] if SHIFTS[name][2] == "value" else [CUR, back]

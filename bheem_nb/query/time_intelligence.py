@@ -58,7 +58,7 @@ class Modifier:
     def kind(self) -> str:
         if self.name in (*TO_DATE, *PRIOR_TO_DATE, "ytd_growth_pct", "rolling"):
             return "window"
-        if self.name in (*SHIFTS, "diff_from_previous"):
+        if self.name in (*SHIFTS, "diff_from_previous", "shift"):
             return "shift"
         if self.name in SEQUENCES:
             return "sequence"
@@ -69,6 +69,8 @@ class Modifier:
             return f"rolling({self.n}, {self.unit})"
         if self.name == "moving_avg":
             return f"moving_avg({self.n})"
+        if self.name == "shift":  # DATEADD(n, unit) in a formula
+            return f"dateadd({self.n}, {self.unit})"
         return self.name
 
 
@@ -120,7 +122,7 @@ def split_measure(text: str) -> tuple[str, Modifier | None]:
 def check_grain(mod: Modifier, grain: str | None, label: str) -> None:
     """Refuse combinations without a meaning, e.g. ``mtd`` by quarter or ``mom`` by year."""
     if grain is None:
-        if mod.name in ("moving_avg", "diff_from_previous"):
+        if mod.name in ("moving_avg", "diff_from_previous", "shift"):
             raise QueryError(f"{label!r}: {mod.name} runs over the periods of a time dimension; "
                              f"add one to the query, e.g. order_date.month")
         return

@@ -21,7 +21,12 @@ FORMULAS = {
     "nested": "CALCULATE(revenue - CALCULATE(revenue, channel <> 'store'), quantity >= 5)",
     "blank_safe": "COALESCE(CALCULATE(revenue, region IS NULL), 0) + 1",
     "is_big": "revenue > units * 250",
+    "compound": "DIVIDE(revenue - paid_revenue, units - 1000) / aov",
+    "growth": "DIVIDE(revenue - SAMEPERIODLASTYEAR(revenue), SAMEPERIODLASTYEAR(revenue)) * 100",
+    "prev_month": "CALCULATE(revenue, DATEADD(-1, month))",
+    "north_py": "CALCULATE(revenue, region = 'North', SAMEPERIODLASTYEAR())",
 }
+TIME_ONLY = ("growth", "prev_month", "north_py")
 
 
 def with_formulas(extra: dict[str, str]) -> dict[str, Any]:
@@ -52,10 +57,12 @@ REFS = {
         _rev(q[q["channel"] != "store"]) if (q["channel"] != "store").any() else float("nan")))(d[d["quantity"] >= 5]),
     "blank_safe": lambda d: (_rev(d[d["region"].isna()]) or 0) + 1,
     "is_big": lambda d: bool(d["revenue"].sum() > d["quantity"].sum() * 250),
+    "compound": lambda d: (d["revenue"].sum() - d.loc[d["status"] == "paid", "revenue"].sum())
+    / (d["quantity"].sum() - 1000) / (d["revenue"].sum() / d["order_id"].nunique()),
 }
 
 
-@pytest.mark.parametrize("name", list(FORMULAS))
+@pytest.mark.parametrize("name", [f for f in FORMULAS if f not in TIME_ONLY])
 def test_formula_by_segment(model: bn.SemanticModel, name: str) -> None:
     res = model.query(measures=[name], dimensions=["segment"])
     expected = group(joined(), ["segment"], {name: REFS[name]})
@@ -87,7 +94,26 @@ def test_formula_with_time_intelligence(model: bn.SemanticModel) -> None:
     assert_same(res.df, expected)
 
 
+def test_period_comparisons_in_formulas(model: bn.SemanticModel) -> None:
+    """SAMEPERIODLASTYEAR and DATEADD inside formulas equal the time-intelligence modifiers."""
+    if model.connector.dialect not in ("duckdb", "postgres"):
+        pytest.skip("time intelligence is tested on DuckDB and PostgreSQL")
+    res = model.query(measures=["growth", "revenue:yoy_pct", "prev_month", "north_py"],
+                      dimensions=["order_date.month"]).df
+    by_month = model.query(measures=["revenue"], dimensions=["order_date.month"]).df["revenue"].tolist()
+    north = model.query(measures=["revenue:py"], dimensions=["order_date.month"],
+                        filters=[bn.Filter("region", "=", "North")]).df["revenue:py"].tolist()
+    assert res["growth"].tolist() == pytest.approx(res["revenue:yoy_pct"].tolist(), nan_ok=True)
+    assert res["prev_month"].tolist() == pytest.approx([float("nan"), *by_month[:-1]], nan_ok=True)
+    assert res["north_py"].tolist() == pytest.approx(north, nan_ok=True)
+    assert res["growth"].isna().sum() == 12 and res["growth"].notna().sum() == 24
+
+
 @pytest.mark.parametrize(("formula", "message", "caret"), [
+    ("SAMEPERIODLASTYEAR(SAMEPERIODLASTYEAR(revenue))", "period comparisons do not nest", None),
+    ("CALCULATE(revenue, DATEADD(1.5, month))", "DATEADD takes (n, unit)", None),
+    ("CALCULATE(revenue, DATEADD(-1, fortnight))", "DATEADD takes (n, unit)", None),
+    ("DATEADD(-1, month)", "DATEADD(n, unit) is a CALCULATE filter", "    ^^^^^^^"),
     ("DIVIDE(revenue)", "DIVIDE takes", "    ^^^^^^"),
     ("revenue + regon", "unknown field 'regon'; did you mean 'region'", "              ^^^^^"),
     ("FOO(revenue)", "unknown function FOO", "    ^^^"),
@@ -112,3 +138,14 @@ def test_formula_key_stands_alone() -> None:
     spec["tables"]["orders"]["measures"]["bad"] = {"formula": "revenue", "agg": "sum"}
     with pytest.raises(bn.ModelError, match="takes only `formula`"):
         bn.SemanticModel(spec)
+
+
+def test_nested_derived_measures_keep_precedence(backend: Connector) -> None:
+    """``revenue / aov`` with aov = revenue / orders is orders, not revenue / revenue / orders."""
+    spec = with_formulas({"f_orders": "revenue / aov", "f_gap": "units - (units - orders)"})
+    spec["tables"]["orders"]["measures"]["d_orders"] = {"expr": "revenue / aov"}
+    m = bn.SemanticModel(spec, connector=backend, engine=bn.Engine())
+    res = m.query(measures=["orders", "d_orders", "f_orders", "f_gap"], dimensions=["region"]).df
+    assert res["d_orders"].tolist() == pytest.approx(res["orders"].astype(float).tolist())
+    assert res["f_orders"].tolist() == pytest.approx(res["orders"].astype(float).tolist())
+    assert res["f_gap"].tolist() == pytest.approx(res["orders"].astype(float).tolist())
