@@ -18,6 +18,7 @@ from bheem_nb.errors import (
 from bheem_nb.model.semantic import SemanticModel
 from bheem_nb.query.spec import Filter, OrderBy, QuerySpec
 from bheem_nb.result import Result
+from bheem_nb.security.identity import User
 
 __version__ = "0.1.0"
 
@@ -34,6 +35,7 @@ __all__ = [
     "Result",
     "SecurityError",
     "SemanticModel",
+    "User",
     "default_engine",
     "demo",
 ]

@@ -65,6 +65,7 @@ class DuckDBConnector(Connector):
                 raise self._fail("opening the database", exc) from exc
         self._closed = False
         self._version = 0
+        self._hardened = False
 
     @property
     def raw(self) -> duckdb.DuckDBPyConnection:
@@ -131,6 +132,33 @@ class DuckDBConnector(Connector):
                     f"{self.name} is read-only: {statement.type.name} statements are refused; "
                     "only queries run here"
                 )
+
+    def harden(self) -> None:
+        """Lock the connection down before it serves user queries; idempotent.
+
+        No file, URL or attached-database access, no scanning of Python variables by name,
+        no extension install or autoload, and the configuration is frozen so a later SET
+        cannot undo any of it. Loading through :attr:`raw` (CREATE/INSERT, ``register``)
+        still works.
+        """
+        if self._hardened:
+            return
+        self._check_open()
+        settings = [
+            "SET enable_external_access = false",
+            "SET python_enable_replacements = false",
+            "SET autoinstall_known_extensions = false",
+            "SET autoload_known_extensions = false",
+            "SET allow_community_extensions = false",
+            "SET lock_configuration = true",
+        ]
+        try:
+            for statement in settings:
+                self._con.execute(statement)
+        except duckdb.Error as exc:
+            if "lock" not in str(exc).lower():  # already locked by its owner: keep going
+                raise self._fail("locking down the connection", exc) from exc
+        self._hardened = True
 
     def data_version(self) -> str:
         return str(self._version)

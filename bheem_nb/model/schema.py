@@ -7,7 +7,7 @@ time with its path, instead of silently dropping a measure.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -152,6 +152,48 @@ class Calendar(_Strict):
         return value
 
 
+class RLSAssign(_Strict):
+    """Who a row-level security rule applies to: exactly one of the keys."""
+
+    group: str | None = None
+    email_domain: str | None = None
+    user: str | None = Field(default=None, description="a user id or email")
+    role: str | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> RLSAssign:
+        given = [k for k in ("group", "email_domain", "user", "role") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("an assignment names exactly one of group, email_domain, user or role")
+        return self
+
+
+class RLSRule(_Strict):
+    """A row filter on one table for the users it is assigned to (security/rls.py applies it)."""
+
+    name: str
+    table: str
+    filter: str
+    assign: list[RLSAssign] = Field(default_factory=list)
+    description: str | None = None
+
+
+class RLSSpec(_Strict):
+    """Row-level security: rules, OR-ed per user and table, AND-ed across tables."""
+
+    rules: list[RLSRule] = Field(default_factory=list)
+
+
+class UserSpec(_Strict):
+    """A user for notebooks and tests; a server takes users from its identity provider."""
+
+    id: str
+    email: str | None = None
+    groups: list[str] = Field(default_factory=list)
+    attributes: dict[str, Any] = Field(default_factory=dict)
+    roles: list[str] = Field(default_factory=list)
+
+
 class ModelSpec(_Strict):
     """The whole model, exactly as YAML or a Python dict describes it."""
 
@@ -161,6 +203,8 @@ class ModelSpec(_Strict):
     tables: dict[str, Table]
     joins: list[Join] = Field(default_factory=list)
     calendar: Calendar = Field(default_factory=Calendar)
+    rls: RLSSpec = Field(default_factory=RLSSpec)
+    users: list[UserSpec] = Field(default_factory=list)
 
     @field_validator("tables")
     @classmethod

@@ -94,10 +94,22 @@ class SemanticModel:
         return self._engine
 
     def query(self, **spec: Any) -> Result:
-        """Run a query; keyword names equal the JSON keys (measures, dimensions, filters, ...)."""
+        """Run a query; keyword names equal the JSON keys (measures, dimensions, filters, ...).
+
+        ``user=`` (a :class:`bheem_nb.User` or a user id/email of the model's ``users:``) runs
+        it under that user's row-level security; default: the current user.
+        """
         from bheem_nb.query.spec import QuerySpec
 
-        return self.engine.run(self, QuerySpec.from_dict(spec))
+        user = spec.pop("user", None)
+        return self.engine.run(self, QuerySpec.from_dict(spec), user=user)
+
+    def sql(self, sql: str, user: Any = None) -> Result:
+        """Run one read-only SELECT over the model's tables, guarded and row-level secured.
+
+            model.sql("SELECT region, count(*) FROM customers GROUP BY 1", user="alice@acme.com")
+        """
+        return self.engine.run_sql(self, sql, user=user)
 
     def to_sql(self, **spec: Any) -> str:
         """The SQL a query would run on this model's connection, without running it."""

@@ -1,0 +1,1 @@
+"""Persistent state beside the query path: the audit log (and, later, the metadata store)."""
