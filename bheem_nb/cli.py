@@ -82,6 +82,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--dry-run", action="store_true", help="print the voila command instead of running it")
     p.set_defaults(func=_demo)
+
+    from bheem_nb.security.commands import add_commands  # `bheem rls test`, `bheem audit`
+
+    add_commands(sub)
     return parser
 
 
