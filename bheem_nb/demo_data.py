@@ -171,11 +171,11 @@ def model_spec(db_file_name: str = "demo.duckdb") -> dict[str, Any]:
         },
         "joins": [
             {"left": "orders", "right": "customers", "on": "orders.customer_id = customers.customer_id",
-             "relationship": "many_to_one"},
+             "relationship": "many_to_one", "referential_integrity": True},
             {"left": "orders", "right": "products", "on": "orders.product_id = products.product_id",
-             "relationship": "many_to_one"},
+             "relationship": "many_to_one", "referential_integrity": True},
             {"left": "orders", "right": "dates", "on": "orders.order_date = dates.date",
-             "relationship": "many_to_one"},
+             "relationship": "many_to_one", "referential_integrity": True},
         ],
         "calendar": {"fiscal_year_start_month": 1},
     }

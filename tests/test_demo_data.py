@@ -101,6 +101,8 @@ def test_dates_cover_at_least_three_years(con: duckdb.DuckDBPyConnection) -> Non
 def test_foreign_keys_resolve_and_keys_are_not_null(con: duckdb.DuckDBPyConnection) -> None:
     assert one(con, "SELECT count(*) FROM orders o ANTI JOIN customers c USING (customer_id)") == 0
     assert one(con, "SELECT count(*) FROM orders o ANTI JOIN products p USING (product_id)") == 0
+    # the model declares referential_integrity on its joins, so these three must hold
+    assert one(con, 'SELECT count(*) FROM orders o ANTI JOIN dates d ON o.order_date = d."date"') == 0
     assert one(con, "SELECT count(*) FROM orders WHERE order_id IS NULL OR customer_id IS NULL "
                     "OR product_id IS NULL OR order_date IS NULL") == 0
     assert one(con, "SELECT count(*) - count(DISTINCT customer_id) FROM customers") == 0
@@ -209,15 +211,15 @@ def test_yaml_contract(demo: Path) -> None:
     assert products["measures"]["list_price_avg"]["agg"] == "avg"
     assert spec["joins"][:2] == [
         {"left": "orders", "right": "customers", "on": "orders.customer_id = customers.customer_id",
-         "relationship": "many_to_one"},
+         "relationship": "many_to_one", "referential_integrity": True},
         {"left": "orders", "right": "products", "on": "orders.product_id = products.product_id",
-         "relationship": "many_to_one"},
+         "relationship": "many_to_one", "referential_integrity": True},
     ]
     assert spec["calendar"] == {"fiscal_year_start_month": 1}
     # Extra: the calendar table, joined on the order day.
     assert spec["tables"]["dates"]["primary_key"] == "date"
     assert spec["joins"][2] == {"left": "orders", "right": "dates", "on": "orders.order_date = dates.date",
-                                "relationship": "many_to_one"}
+                                "relationship": "many_to_one", "referential_integrity": True}
 
 
 def test_semantic_model_loads_and_answers(demo: Path, con: duckdb.DuckDBPyConnection) -> None:

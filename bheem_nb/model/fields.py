@@ -38,6 +38,7 @@ class MeasureField:
     expr: exp.Expr | None  # base: the aggregated expression; derived: formula over measures
     filter: exp.Expr | None
     depends_on: tuple[str, ...] = ()  # qualified names of measures a derived measure uses
+    counts_key: bool = False  # count_distinct of the table's own primary key: COUNT(pk) is equal and cheaper
 
     @property
     def qualified(self) -> str:

@@ -132,6 +132,11 @@ class Join(_Strict):
     right: str
     on: str
     relationship: Relationship = "many_to_one"
+    referential_integrity: bool = Field(
+        default=False,
+        description="every many-side row has its one-side row (Power BI's 'assume referential integrity'): "
+        "the join may be INNER, which is faster; leave false when orphans must show as blanks",
+    )
 
 
 class Calendar(_Strict):

@@ -163,7 +163,12 @@ def _build_catalog(spec: ModelSpec) -> FieldCatalog:
                 continue
             agg_expr = parse_expression(meas.expr, tname, where + ".expr") if meas.expr else None
             cond = parse_expression(meas.filter, tname, where + ".filter") if meas.filter else None
-            catalog.add(MeasureField(tname, mname, meas, agg_expr, cond))
+            counts_key = (
+                meas.agg == "count_distinct"
+                and isinstance(agg_expr, exp.Column)
+                and table.key_columns == [agg_expr.name]
+            )
+            catalog.add(MeasureField(tname, mname, meas, agg_expr, cond, counts_key=counts_key))
     for tname, mname, formula in derived:
         catalog.add(MeasureField(tname, mname, spec.tables[tname].measures[mname], formula, None))
     for tname, mname, formula in derived:

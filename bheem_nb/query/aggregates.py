@@ -43,6 +43,8 @@ def aggregate(measure: MeasureField, dialect: str, rename: dict[str, str] | None
         return exp.Count(this=value if value is not None else exp.Star())
     assert value is not None
     if agg == "count_distinct":
+        if measure.counts_key:  # the compiler never repeats a row of the measure's own table within a group
+            return exp.Count(this=value)
         return exp.Count(this=exp.Distinct(expressions=[value]))
     if agg == "sum":
         return exp.Sum(this=value)

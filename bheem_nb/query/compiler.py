@@ -223,7 +223,8 @@ class _Compiler:
     def _from_tree(self, root: str, steps: list[Step]) -> exp.Select:
         select = exp.select().from_(self._source(root), copy=False)
         for step in steps:
-            select = select.join(self._source(step.target), on=step.condition.copy(), join_type="left", copy=False)
+            join_type = "inner" if _inner_is_safe(step) else "left"
+            select = select.join(self._source(step.target), on=step.condition.copy(), join_type=join_type, copy=False)
         return select
 
     def _source(self, name: str) -> exp.Expr:
@@ -261,6 +262,13 @@ def _filter_tables(measures: list[MeasureField], home: str) -> list[str]:
     """Tables other than ``home`` that measure filters read (CALCULATE on a joined dimension)."""
     tables = [c.table for m in measures if m.filter is not None for c in m.filter.find_all(exp.Column)]
     return list(dict.fromkeys(t for t in tables if t and t != home))
+
+
+def _inner_is_safe(step: Step) -> bool:
+    """INNER equals LEFT when every row on the many side is known to find its one-side row."""
+    j = step.join
+    many_to_one_forward = step.source == j.left and j.relationship in ("many_to_one", "one_to_one")
+    return j.referential_integrity and many_to_one_forward
 
 
 def _expr(measure: MeasureField) -> exp.Expr:

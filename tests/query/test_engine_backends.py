@@ -270,3 +270,22 @@ def test_three_part_field_names_and_json_shape(shop: bn.SemanticModel) -> None:
     expected.columns = ["customers.region", "orders.order_date.year", "revenue"]
     assert_same(res.df, expected)
     assert res.df["revenue"].is_monotonic_decreasing
+
+
+def test_referential_integrity_joins_inner_and_drops_orphans(shop: bn.SemanticModel) -> None:
+    """With referential_integrity the join is INNER (faster); the 5 orphan orders then drop out."""
+    spec = shop.to_dict()
+    for join in spec["joins"]:
+        join["referential_integrity"] = True
+    trusting = bn.SemanticModel(spec, connector=shop.connector, engine=bn.Engine())
+    res = trusting.query(measures=["orders"], dimensions=["region"])
+    assert " LEFT JOIN " not in res.sql and " JOIN " in res.sql
+    j = joined()
+    expected = group(j[j["customer_id"] != 999], ["region"], {"orders": AGGS["orders"]})
+    assert_same(res.df, expected)
+    assert " LEFT JOIN " in shop.query(measures=["orders"], dimensions=["region"]).sql
+
+
+def test_counting_a_primary_key_needs_no_distinct(shop: bn.SemanticModel) -> None:
+    sql = shop.to_sql(measures=["orders", "customers"], dimensions=["channel"])
+    assert "COUNT(DISTINCT" not in sql.upper()
