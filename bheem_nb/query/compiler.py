@@ -26,6 +26,7 @@ from bheem_nb.model.semantic import SemanticModel
 from bheem_nb.query.aggregates import aggregate, safe_formula
 from bheem_nb.query.dialects import grain_expression
 from bheem_nb.query.filters import FilterContext, build_condition
+from bheem_nb.query.lod import lod_values
 from bheem_nb.query.plan import Plan, make_plan
 from bheem_nb.query.spec import QuerySpec
 
@@ -108,6 +109,8 @@ class _Compiler:
             for cond in self._row_conditions():
                 select = select.where(cond, copy=False)
         values = {m.qualified: aggregate(m, self.dialect, rename) for m in measures}
+        if self.plan.lod_leaves:
+            values.update(lod_values(self.plan, dim_exprs, self.dialect, rename))
         for d in self.plan.derived:
             values[d.qualified] = safe_formula(_expr(d), values)
         for expr, label in zip(dim_exprs, labels, strict=True):

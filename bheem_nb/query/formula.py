@@ -28,10 +28,23 @@ _COMPARE = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.And, exp.Or, 
 _FUNCS = (exp.If, exp.Case, exp.Coalesce, exp.Abs, exp.Round)
 _CONDITION = (*_COMPARE, exp.In, exp.Between, exp.Paren, exp.Literal, exp.Null, exp.Boolean, exp.Neg, exp.Column,
               exp.Identifier, exp.Tuple)
-_NOT_YET = ("ALL", "REMOVEFILTERS", "FIXED", "INCLUDE", "EXCLUDE")
+_NOT_YET = ("INCLUDE",)
+_LOD = ("FIXED", "EXCLUDE")
+_REMOVE = ("ALL", "AL_", "REMOVEFILTERS")
 _PERIODS = ("SAMEPERIODLASTYEAR", "DATEADD")
 _DATEADD_UNITS = ("day", "week", "month", "quarter", "year")
-FUNCTIONS = ("DIVIDE", "IF", "COALESCE", "ABS", "ROUND", "CALCULATE", "SAMEPERIODLASTYEAR", "DATEADD")
+FUNCTIONS = ("DIVIDE", "IF", "COALESCE", "ABS", "ROUND", "CALCULATE", "SAMEPERIODLASTYEAR", "DATEADD", "ALL",
+             "REMOVEFILTERS", "FIXED", "EXCLUDE")
+
+
+@dataclass(frozen=True)
+class Lod:
+    """A measure at another level of detail: ``fixed`` at ``dims``, or the query's dims without them."""
+
+    base: MeasureField
+    mode: str  # "fixed" | "exclude" | "all"
+    dims: tuple[tuple[str, str | None], ...]  # (qualified field, grain)
+    text: str
 Shift = Modifier | None
 
 
@@ -52,6 +65,7 @@ class Formula:
     tree: exp.Expr
     fields: dict[str, MeasureField] = field(default_factory=dict)  # synthetic measures by qualified name
     ti_leaves: dict[str, tuple[MeasureField, Modifier]] = field(default_factory=dict)  # period comparisons
+    lod_leaves: dict[str, Lod] = field(default_factory=dict)  # FIXED / EXCLUDE / ALL
 
 
 class _Translator:
@@ -62,6 +76,8 @@ class _Translator:
         self.text, self.where, self.catalog, self.owner = text, where, catalog, owner
         self.fields: dict[str, MeasureField] = {}
         self.ti_leaves: dict[str, tuple[MeasureField, Modifier]] = {}
+        self.lod_leaves: dict[str, Lod] = {}
+        self.lod: tuple[str, tuple[tuple[str, str | None], ...], str] | None = None
 
     def error(self, message: str, start: int, end: int | None = None) -> QueryError:
         return QueryError(f"{self.where}: {message}{_caret(self.text, start, end)}")
@@ -96,7 +112,7 @@ class _Translator:
         return out
 
     def function(self, node: exp.Anonymous, filters: tuple[exp.Expr, ...], shift: Shift) -> exp.Expr:
-        name, args = str(node.name).upper(), node.expressions
+        name, args = str(node.name).upper().replace("AL_", "ALL"), node.expressions
         if name == "DIVIDE":
             if len(args) not in (2, 3):
                 raise self.node_error(node, "DIVIDE takes (numerator, denominator[, alternate result])")
@@ -115,8 +131,21 @@ class _Translator:
                 if str(p.name).upper() == "SAMEPERIODLASTYEAR" and p.expressions:
                     raise self.node_error(p, "inside CALCULATE write SAMEPERIODLASTYEAR() without arguments")
                 shift = self.period(p, shift)
-            extra = tuple(self.condition(a) for a in args[1:] if a not in periods)
+            removes = [a for a in args[1:] if isinstance(a, exp.Anonymous) and str(a.name).upper() in _REMOVE]
+            extra = tuple(self.condition(a) for a in args[1:] if a not in periods and a not in removes)
+            if removes:
+                dims = tuple(d for r in removes for d in self.lod_dims(r, r.expressions))
+                inner = args[0]
+                return self.at_level("all", dims, removes[0],
+                                     lambda: self.translate(inner, (*filters, *extra), shift))
             return exp.Paren(this=self.translate(args[0], (*filters, *extra), shift))
+        if name in _LOD:
+            if not args:
+                raise self.node_error(node, f"{name} takes (dimension, …: expression), e.g. {name}(region: revenue)")
+            dims = self.lod_dims(node, args[:-1])
+            return self.at_level(name.lower(), dims, node, lambda: self.translate(args[-1], filters, shift))
+        if name in _REMOVE:
+            raise self.node_error(node, f"{name}(field) is a CALCULATE filter, e.g. CALCULATE(revenue, {name}(region))")
         if name == "SAMEPERIODLASTYEAR":
             if len(args) != 1:
                 raise self.node_error(node, "SAMEPERIODLASTYEAR takes (expression), or use it inside CALCULATE")
@@ -129,6 +158,33 @@ class _Translator:
                     if name in ("SAMEPERIODLASTYEAR", "DATEADD") else "")
             raise self.node_error(node, f"{name} is not supported in formulas yet{hint}")
         raise self.node_error(node, f"unknown function {name}; formulas know {', '.join(FUNCTIONS)}")
+
+    def lod_dims(self, node: exp.Expr, args: list[exp.Expr]) -> tuple[tuple[str, str | None], ...]:
+        out = []
+        for a in args:
+            if not isinstance(a, exp.Column):
+                raise self.node_error(a if isinstance(a, exp.Func) else node, "list dimensions (fields) here")
+            meta = a.this.meta if isinstance(a.this, exp.Identifier) else {}
+            try:
+                ref = self.catalog.resolve(a.sql())
+            except QueryError as exc:
+                raise self.error(str(exc), meta.get("start", 0), meta.get("end")) from exc
+            if not isinstance(ref.field, DimensionField):
+                raise self.error(f"{a.sql()!r} is a measure; list dimensions here",
+                                 meta.get("start", 0), meta.get("end"))
+            out.append((ref.field.qualified, ref.grain))
+        return tuple(out)
+
+    def at_level(self, mode: str, dims: tuple[tuple[str, str | None], ...], node: exp.Expr,
+                 inner: object) -> exp.Expr:
+        if self.lod is not None:
+            raise self.node_error(node, "levels of detail do not nest")
+        self.lod = (mode, dims, node.sql())
+        try:
+            assert callable(inner)
+            return exp.Paren(this=inner())
+        finally:
+            self.lod = None
 
     def period(self, node: exp.Anonymous, shift: Shift) -> Modifier:
         """SAMEPERIODLASTYEAR() or DATEADD(n, unit) as a time-intelligence shift."""
@@ -176,6 +232,14 @@ class _Translator:
             raise self.error(f"{found.qualified} is itself a time-intelligence or formula measure; formulas use "
                              "plain and derived measures", meta.get("start", 0), meta.get("end"))
         m = self.filtered(found, exp.and_(*[f.copy() for f in filters])) if filters else found
+        if self.lod is not None:
+            if shift is not None:
+                raise self.error("a level of detail and a period comparison cannot be combined yet",
+                                 meta.get("start", 0), meta.get("end"))
+            mode, dims, text = self.lod
+            name = f"{m.name}__{self.owner}{len(self.fields) + len(self.ti_leaves) + len(self.lod_leaves)}"
+            self.lod_leaves[f"{m.table}.{name}"] = Lod(m, mode, dims, text)
+            return exp.column(name, table=m.table)
         if shift is not None:
             name = f"{m.name}__{self.owner}{len(self.fields) + len(self.ti_leaves)}"
             self.ti_leaves[f"{m.table}.{name}"] = (m, shift)
@@ -204,17 +268,46 @@ class _Translator:
         return out
 
 
+def _lod_colons(text: str) -> str:
+    """``FIXED(region: revenue)`` → ``FIXED(region, revenue)`` (same length, so carets stay put).
+
+    ``ALL(x)`` becomes ``AL_(x)``: sqlglot reads ``ALL (x)`` as the SQL quantifier and drops it.
+    """
+    out = list(text)
+    for match in re.finditer(r"\bALL(?=\s*\()", text, re.IGNORECASE):
+        out[match.start() + 2] = "_"
+    for match in re.finditer(r"\b(FIXED|EXCLUDE|INCLUDE)\s*\(", text, re.IGNORECASE):
+        depth, quote = 1, ""
+        for i in range(match.end(), len(text)):
+            ch = text[i]
+            if quote:
+                quote = "" if ch == quote else quote
+            elif ch in "'\"":
+                quote = ch
+            elif ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if depth == 0:
+                    break
+            elif ch == ":" and depth == 1:
+                before = text[match.end():i].strip()
+                out[i] = "," if before else " "
+                break
+    return "".join(out)
+
+
 def parse_formula(text: str, where: str, catalog: object, owner: str) -> Formula:
     """Parse and check ``text``; measure leaves become columns, CALCULATE leaves synthetic measures.
 
     ``owner`` (the formula measure's qualified name) keeps synthetic measure names unique.
     """
     try:
-        tree = sqlglot.parse_one(text, read="duckdb")
+        tree = sqlglot.parse_one(_lod_colons(text), read="duckdb")
     except sqlglot.errors.ParseError as exc:
         err = exc.errors[0] if exc.errors else {}
         col = max(0, int(err.get("col", 1)) - 1)
         raise QueryError(f"{where}: cannot read the formula: {err.get('description', exc)}"
                          f"{_caret(text, col)}") from exc
     t = _Translator(text, where, catalog, owner.replace(".", "_"))
-    return Formula(t.translate(tree, ()), t.fields, t.ti_leaves)
+    return Formula(t.translate(tree, ()), t.fields, t.ti_leaves, t.lod_leaves)

@@ -14,6 +14,7 @@ from sqlglot import exp
 from bheem_nb.errors import QueryError
 from bheem_nb.model.fields import DimensionField, FieldRef, MeasureField
 from bheem_nb.model.semantic import SemanticModel
+from bheem_nb.query.formula import Lod
 from bheem_nb.query.spec import Filter, QuerySpec
 from bheem_nb.query.time_intelligence import Modifier, parse_modifier, split_measure
 
@@ -33,6 +34,7 @@ class Plan:
     ti: dict[str, Modifier] = field(default_factory=dict)  # output label -> modifier of its measure
     extra: dict[str, MeasureField] = field(default_factory=dict)  # formula measures and their CALCULATE parts
     ti_leaves: dict[str, tuple[MeasureField, Modifier]] = field(default_factory=dict)  # SAMEPERIODLASTYEAR(...)
+    lod_leaves: dict[str, Lod] = field(default_factory=dict)  # FIXED / EXCLUDE / ALL parts of formulas
 
     @property
     def row_filter_tables(self) -> set[str]:
@@ -56,7 +58,8 @@ def make_plan(model: SemanticModel, spec: QuerySpec) -> Plan:
     ti: dict[str, Modifier] = {}
     extra: dict[str, MeasureField] = {}
     leaves: dict[str, tuple[MeasureField, Modifier]] = {}
-    measures = [_measure_ref(model, m, ti, extra, leaves) for m in spec.measures]
+    lods: dict[str, Lod] = {}
+    measures = [_measure_ref(model, m, ti, extra, leaves, lods) for m in spec.measures]
     _unique_labels(dims + measures, ti)
 
     row_filters: list[tuple[FieldRef, Filter]] = []
@@ -66,7 +69,8 @@ def make_plan(model: SemanticModel, spec: QuerySpec) -> Plan:
         (group_filters if isinstance(ref.field, MeasureField) else row_filters).append((ref, flt))
 
     wanted = [r.field for r in measures] + [r.field for r, _ in group_filters]
-    base, derived = _expand([f for f in wanted if isinstance(f, MeasureField)], model, extra, leaves)
+    hidden = {**leaves, **{k: (v.base, None) for k, v in lods.items()}}
+    base, derived = _expand([f for f in wanted if isinstance(f, MeasureField)], model, extra, hidden)
     homes: dict[str, list[MeasureField]] = {}
     for m in base.values():
         homes.setdefault(m.table, []).append(m)
@@ -84,12 +88,13 @@ def make_plan(model: SemanticModel, spec: QuerySpec) -> Plan:
         ti=ti,
         extra=extra,
         ti_leaves=leaves,
+        lod_leaves=lods,
     )
 
 
 def _measure_ref(
     model: SemanticModel, text: str, ti: dict[str, Modifier], extra: dict[str, MeasureField],
-    leaves: dict[str, tuple[MeasureField, Modifier]],
+    leaves: dict[str, tuple[MeasureField, Modifier]], lods: dict[str, Lod],
 ) -> FieldRef:
     """A query's measure; ``revenue:ytd`` and model measures with ``base``/``ti`` resolve to their base."""
     name, modifier = split_measure(text)
@@ -106,7 +111,7 @@ def _measure_ref(
         assert isinstance(base, MeasureField)
         field_ = base
     if field_.spec.formula is not None:
-        field_ = _formula_field(model, field_, extra, leaves)
+        field_ = _formula_field(model, field_, extra, leaves, lods)
         if modifier is not None and any(d in leaves for d in field_.depends_on):
             raise QueryError(f"{text!r}: {name!r} already compares periods (SAMEPERIODLASTYEAR/DATEADD); "
                              "modifiers do not nest")
@@ -120,7 +125,7 @@ def _measure_ref(
 
 def _formula_field(
     model: SemanticModel, m: MeasureField, extra: dict[str, MeasureField],
-    leaves: dict[str, tuple[MeasureField, Modifier]],
+    leaves: dict[str, tuple[MeasureField, Modifier]], lods: dict[str, Lod],
 ) -> MeasureField:
     """A formula measure as a derived measure over (possibly CALCULATE-filtered) measures."""
     from dataclasses import replace
@@ -131,6 +136,7 @@ def _formula_field(
     parsed = parse_formula(m.spec.formula, f"{m.qualified}.formula", model.fields, m.qualified)
     extra.update(parsed.fields)
     leaves.update(parsed.ti_leaves)
+    lods.update(parsed.lod_leaves)
     deps = tuple(dict.fromkeys(f"{c.table}.{c.name}" for c in parsed.tree.find_all(exp.Column)))
     out = replace(m, expr=parsed.tree, depends_on=deps)
     extra[out.qualified] = out
@@ -155,7 +161,7 @@ def _unique_labels(refs: list[FieldRef], ti: dict[str, Modifier]) -> None:
 
 def _expand(
     wanted: list[MeasureField], model: SemanticModel, extra: dict[str, MeasureField],
-    leaves: dict[str, tuple[MeasureField, Modifier]] | None = None,
+    leaves: dict[str, tuple[MeasureField, Modifier | None]] | None = None,
 ) -> tuple[dict[str, MeasureField], list[MeasureField]]:
     base: dict[str, MeasureField] = {}
     derived: dict[str, MeasureField] = {}

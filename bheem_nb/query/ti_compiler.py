@@ -77,6 +77,8 @@ class _TimeIntelligence:
         self.time = times[0] if times else None
         self.others = [r for r in plan.dimensions if r is not self.time]
         self.grain = (self.time.grain or "day") if self.time else None
+        if plan.lod_leaves:
+            raise QueryError("a formula with FIXED, EXCLUDE or ALL cannot be combined with time intelligence yet")
         for label, mod in plan.ti.items():
             check_grain(mod, self.grain, label)
         # a period comparison inside a formula (SAMEPERIODLASTYEAR) is a hidden term after the outputs

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -121,7 +122,6 @@ def test_period_comparisons_in_formulas(model: bn.SemanticModel) -> None:
     ("CALCULATE(revenue, revenue > 3)", "must be a dimension", " " * 23 + "^^^^^^^"),
     ("CALCULATE(revenue, region = 'North' OR region LIKE 'N%')", "LIKE is not allowed there", None),
     ("revenue + region", "'region' is a dimension", " " * 14 + "^^^^^^"),
-    ("ALL(region)", "ALL is not supported in formulas yet", "    ^^^"),
     ("revenue +* 2", "cannot read the formula", None),
 ])
 def test_errors_point_at_the_token(formula: str, message: str, caret: str | None) -> None:
@@ -149,3 +149,61 @@ def test_nested_derived_measures_keep_precedence(backend: Connector) -> None:
     assert res["d_orders"].tolist() == pytest.approx(res["orders"].astype(float).tolist())
     assert res["f_orders"].tolist() == pytest.approx(res["orders"].astype(float).tolist())
     assert res["f_gap"].tolist() == pytest.approx(res["orders"].astype(float).tolist())
+
+
+LODS = {
+    "region_share": "DIVIDE(revenue, CALCULATE(revenue, ALL(region))) * 100",
+    "seg_total": "FIXED(segment: revenue)",
+    "seg_units": "EXCLUDE(region: units)",
+    "grand": "FIXED(: revenue)",
+    "vs_avg": "avg_price - EXCLUDE(segment: avg_price)",
+    "removed": "CALCULATE(order_rows, REMOVEFILTERS(segment), status = 'paid')",
+}
+
+
+def test_levels_of_detail(backend: Connector) -> None:
+    m = bn.SemanticModel(with_formulas(LODS), connector=backend, engine=bn.Engine())
+    res = m.query(measures=["revenue", *LODS], dimensions=["segment", "region"])
+    j = joined()
+    df = group(j, ["segment", "region"], {"revenue": lambda d: d["revenue"].sum()})
+    seg = j.groupby("segment", dropna=False)
+    reg = j.groupby("region", dropna=False)
+    key_seg = df["segment"].fillna("<na>")
+    key_reg = df["region"].fillna("<na>")
+    seg_rev = {("<na>" if pd.isna(k) else k): v for k, v in seg["revenue"].sum().items()}
+    df["region_share"] = df["revenue"] * 100 / key_seg.map(seg_rev)
+    df["seg_total"] = key_seg.map(seg_rev)
+    df["seg_units"] = key_seg.map({("<na>" if pd.isna(k) else k): v for k, v in seg["quantity"].sum().items()})
+    df["grand"] = j["revenue"].sum()
+    reg_avg = {("<na>" if pd.isna(k) else k): v for k, v in reg["unit_price"].mean().items()}
+    per_group = group(j, ["segment", "region"], {"p": lambda d: d["unit_price"].mean()})["p"]
+    df["vs_avg"] = per_group.to_numpy() - key_reg.map(reg_avg).to_numpy()
+    paid = j[j["status"] == "paid"].groupby("region", dropna=False).size()
+    df["removed"] = key_reg.map({("<na>" if pd.isna(k) else k): float(v) for k, v in paid.items()})
+    assert_same(res.df, df)
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    ({"measures": ["seg_total"], "dimensions": ["region"]}, "FIXED at customers.segment needs those dimensions"),
+    ({"measures": ["region_share"], "dimensions": ["segment", "region"],
+      "filters": [bn.Filter("region", "=", "North")]}, "ALL/REMOVEFILTERS of a filtered field"),
+    ({"measures": ["region_share:ytd"], "dimensions": ["order_date.month"]}, "cannot be combined with time"),
+    ({"measures": ["bad_lod"], "dimensions": ["region"]}, "count_distinct"),
+    ({"measures": ["seg_total", "credit"], "dimensions": ["segment"]}, "one table per query"),
+])
+def test_level_of_detail_limits(duck_shop: bn.SemanticModel, spec: dict[str, Any], message: str) -> None:
+    m = bn.SemanticModel(with_formulas({**LODS, "bad_lod": "FIXED(: orders)"}), connector=duck_shop.connector,
+                         engine=bn.Engine())
+    with pytest.raises(bn.QueryError, match=message):
+        m.query(**spec)
+
+
+@pytest.mark.parametrize(("formula", "message"), [
+    ("INCLUDE(region: revenue)", "INCLUDE is not supported in formulas yet"),
+    ("FIXED(region: EXCLUDE(segment: revenue))", "levels of detail do not nest"),
+    ("FIXED(revenue: revenue)", "'revenue' is a measure; list dimensions here"),
+    ("ALL(region)", "ALL(field) is a CALCULATE filter"),
+])
+def test_level_of_detail_errors(formula: str, message: str) -> None:
+    with pytest.raises(bn.ModelError, match=re.escape(message)):
+        bn.SemanticModel(with_formulas({"bad": formula}))
