@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -66,6 +67,7 @@ class DuckDBConnector(Connector):
         self._closed = False
         self._version = 0
         self._hardened = False
+        self._watchdog = _Watchdog()
 
     @property
     def raw(self) -> duckdb.DuckDBPyConnection:
@@ -100,19 +102,18 @@ class DuckDBConnector(Connector):
     ) -> pa.Table:
         self._check_open()
         cur = self._con.cursor()
-        timer = threading.Timer(timeout, cur.interrupt) if timeout else None
         try:
             if self._refuse_writes:
                 self._check_read_only(cur, sql)
-            if timer:
-                timer.start()
+            if timeout:
+                self._watchdog.watch(cur, timeout)
             rel = cur.sql(sql)
             if rel is None:  # a statement without rows
                 table = pa.table({})
             elif max_rows is None:
                 table = rel.to_arrow_table()
             else:
-                table = rel.limit(max_rows + 1).to_arrow_table()
+                table = _fetch_capped(rel, max_rows)
         except duckdb.InterruptException as exc:
             raise QueryTimeoutError(
                 f"the query on {self.name} ran longer than {timeout:g} s and was cancelled"
@@ -120,8 +121,8 @@ class DuckDBConnector(Connector):
         except duckdb.Error as exc:
             raise self._fail("the query", exc) from exc
         finally:
-            if timer:
-                timer.cancel()
+            if timeout:
+                self._watchdog.release(cur)
             cur.close()
         return normalize_decimals(check_row_cap(table, max_rows, self.name))
 
@@ -185,3 +186,52 @@ class DuckDBConnector(Connector):
     def _check_open(self) -> None:
         if self._closed:
             raise BheemConnectionError(f"the connection {self.name} is closed")
+
+
+def _fetch_capped(rel: duckdb.DuckDBPyRelation, max_rows: int) -> pa.Table:
+    """Read batches until one row past the cap (no second plan, as a LIMIT wrapper would cost)."""
+    reader = rel.arrow(122_880)
+    batches: list[pa.RecordBatch] = []
+    seen = 0
+    for batch in reader:
+        batches.append(batch)
+        seen += batch.num_rows
+        if seen > max_rows:
+            break
+    return pa.Table.from_batches(batches, schema=reader.schema)
+
+
+class _Watchdog:
+    """One thread per connection that interrupts cursors past their deadline.
+
+    Cheaper than a ``threading.Timer`` per query (a thread start each time) and it cancels
+    exactly the statement that overran, not the connection's other work.
+    """
+
+    def __init__(self) -> None:
+        self._deadlines: dict[int, tuple[float, duckdb.DuckDBPyConnection]] = {}
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, cur: duckdb.DuckDBPyConnection, timeout: float) -> None:
+        with self._cond:
+            self._deadlines[id(cur)] = (time.monotonic() + timeout, cur)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="bheem-duckdb-watchdog", daemon=True)
+                self._thread.start()
+            self._cond.notify()
+
+    def release(self, cur: duckdb.DuckDBPyConnection) -> None:
+        with self._cond:
+            self._deadlines.pop(id(cur), None)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                now = time.monotonic()
+                for key, (deadline, cur) in list(self._deadlines.items()):
+                    if deadline <= now:
+                        cur.interrupt()
+                        del self._deadlines[key]
+                soonest = min((d for d, _ in self._deadlines.values()), default=now + 60.0)
+                self._cond.wait(timeout=max(0.005, soonest - now))
