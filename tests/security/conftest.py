@@ -1,4 +1,5 @@
-"""The shop star schema with row-level security rules and a cast of users, on DuckDB and PostgreSQL.
+"""The shop star schema with row-level security rules and a cast of users, on DuckDB, SQLite, PostgreSQL
+and MariaDB.
 
 ``visible(user)`` is the hand-filtered pandas reference: which customers, products and orders a
 user may see, written as plain Python predicates independent of the SQL rewrite.
@@ -16,7 +17,7 @@ import pytest
 
 import bheem_nb as bn
 from bheem_nb.connectors.base import Connector
-from tests.query.conftest import FRAMES, MODEL, _duckdb, _load_dbapi
+from tests.query.conftest import FRAMES, MODEL, _duckdb, _load_dbapi, _sqlite
 
 RLS: dict[str, Any] = {
     "rules": [
@@ -91,7 +92,8 @@ def cust_ids_ref(uid: str) -> list[int]:
     return sorted(int(v) for v in visible(uid)["customers"]["customer_id"])
 
 
-SEC_BACKENDS = ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)]
+SEC_BACKENDS = ["duckdb", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres),
+                pytest.param("mysql", marks=pytest.mark.mysql)]
 
 
 @pytest.fixture(scope="session")
@@ -109,14 +111,38 @@ def _pg_security(request: pytest.FixtureRequest) -> str:
     return db_url
 
 
+@pytest.fixture(scope="session")
+def _mysql_security(request: pytest.FixtureRequest) -> str:
+    """Its own database on the session's MariaDB."""
+    from urllib.parse import urlparse
+
+    import pymysql
+
+    url: str = request.getfixturevalue("mysql_url")
+    u = urlparse(url)
+    con = pymysql.connect(host=u.hostname, port=u.port or 3306, user=u.username or "root",
+                          password=u.password or "", autocommit=True)
+    try:
+        with con.cursor() as cur:
+            cur.execute("DROP DATABASE IF EXISTS bheem_security")
+            cur.execute("CREATE DATABASE bheem_security")
+        con.select_db("bheem_security")
+        _load_dbapi(con, "%s")
+    finally:
+        con.close()
+    return url.rsplit("/", 1)[0] + "/bheem_security"
+
+
 @pytest.fixture(scope="session", params=SEC_BACKENDS)
 def sec_backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Connector]:
     if request.param == "duckdb":
         conn = _duckdb(tmp_path_factory.mktemp("secduck"))
+    elif request.param == "sqlite":
+        conn = _sqlite(tmp_path_factory.mktemp("secsqlite"))
     else:
         from bheem_nb.connectors import connect
 
-        conn = connect(request.getfixturevalue("_pg_security"))
+        conn = connect(request.getfixturevalue(f"_{'pg' if request.param == 'postgres' else 'mysql'}_security"))
     yield conn
     conn.close()
 
