@@ -29,7 +29,7 @@ import pyarrow as pa
 
 from bheem_nb.connectors.duckdb import DuckDBConnector
 from bheem_nb.demo import demo_dir
-from bheem_nb.demo_data import generate_demo_data
+from bheem_nb.demo_data import generate_demo_data, write_model_yaml
 from bheem_nb.engine import Engine
 from bheem_nb.model.semantic import SemanticModel
 
@@ -114,11 +114,13 @@ def _pd_customers(t: PandasTables) -> pd.DataFrame:
     return t.customers.groupby("country", as_index=False).agg(customers=("customer_id", "nunique"))
 
 
+# The raw SQL is the best an analyst would write by hand: knowing order_id and customer_id are keys,
+# they count rows rather than distinct values.
 QUERIES: tuple[BenchQuery, ...] = (
     BenchQuery(
         "revenue_orders_by_region",
         {"measures": ["revenue", "orders"], "dimensions": ["region"]},
-        f"SELECT c.region, sum({O_REV}) AS revenue, count(DISTINCT o.order_id) AS orders "
+        f"SELECT c.region, sum({O_REV}) AS revenue, count(*) AS orders "
         "FROM orders o JOIN customers c USING (customer_id) GROUP BY c.region ORDER BY c.region",
         _pd_region,
     ),
@@ -150,14 +152,14 @@ QUERIES: tuple[BenchQuery, ...] = (
         "kpis_previous_quarter",
         {"measures": ["revenue", "orders", "units"], "as_of": AS_OF,
          "filters": [{"field": "order_date", "op": "relative_period", "values": [-1, "quarter"]}]},
-        f"SELECT sum({REV}) AS revenue, count(DISTINCT order_id) AS orders, sum(quantity) AS units "
+        f"SELECT sum({REV}) AS revenue, count(*) AS orders, sum(quantity) AS units "
         "FROM orders WHERE order_date >= DATE '2025-01-01' AND order_date < DATE '2025-04-01'",
         _pd_kpis,
     ),
     BenchQuery(
         "avg_order_value_by_channel",
         {"measures": ["avg_order_value"], "dimensions": ["channel"]},
-        f"SELECT channel, sum({REV}) / count(DISTINCT order_id) AS avg_order_value "
+        f"SELECT channel, sum({REV}) / count(*) AS avg_order_value "
         "FROM orders GROUP BY channel ORDER BY channel",
         _pd_aov,
     ),
@@ -171,7 +173,7 @@ QUERIES: tuple[BenchQuery, ...] = (
     BenchQuery(
         "customers_by_country",
         {"measures": ["customers"], "dimensions": ["country"]},
-        "SELECT country, count(DISTINCT customer_id) AS customers FROM customers GROUP BY 1 ORDER BY 1",
+        "SELECT country, count(*) AS customers FROM customers GROUP BY 1 ORDER BY 1",
         _pd_customers,
     ),
 )
@@ -331,7 +333,7 @@ def _demo_files(rows: int, seed: int, folder: Path) -> tuple[Path, float | None]
     db = folder / f"demo-{rows}-{seed}.duckdb"
     yml = db.with_suffix(".yml")
     if db.exists() and yml.exists():
-        return yml, None
+        return write_model_yaml(db, rows, seed), None
     t0 = time.perf_counter()
     yml = generate_demo_data(db, rows=rows, seed=seed)
     return yml, (time.perf_counter() - t0) * 1000

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from bheem_nb.demo_data import generate_demo_data
+from bheem_nb.demo_data import generate_demo_data, write_model_yaml
 from bheem_nb.model.semantic import SemanticModel
 
 DEFAULT_ROWS = 200_000
@@ -28,8 +28,8 @@ def demo_path(rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED) -> Path:
     yml = out.with_suffix(".yml")
     if not (out.exists() and yml.exists()):
         out.parent.mkdir(parents=True, exist_ok=True)
-        yml = generate_demo_data(out, rows=rows, seed=seed)
-    return yml
+        return generate_demo_data(out, rows=rows, seed=seed)
+    return write_model_yaml(out, rows, seed)
 
 
 def model(rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED) -> SemanticModel:

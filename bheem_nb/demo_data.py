@@ -72,10 +72,21 @@ def generate_demo_data(
         tmp_path.unlink(missing_ok=True)
         Path(f"{tmp_path}.wal").unlink(missing_ok=True)
 
+    return write_model_yaml(db_path, rows, seed)
+
+
+def write_model_yaml(db_path: Path, rows: int, seed: int) -> Path:
+    """(Re)write the model YAML beside a demo database; unchanged text is left untouched.
+
+    A cached demo database reused after the model changed must not keep serving the old model.
+    """
+    yml_path = db_path.with_suffix(".yml")
     header = f"# Demo sales model written by bheem_nb.demo_data.generate_demo_data(rows={rows}, seed={seed})\n"
     body = yaml.dump(model_spec(db_path.name), Dumper=_Dumper, sort_keys=False, default_flow_style=None,
                      width=1000, allow_unicode=True)
-    yml_path.write_text(header + body, encoding="utf-8")
+    text = header + body
+    if not yml_path.exists() or yml_path.read_text(encoding="utf-8") != text:
+        yml_path.write_text(text, encoding="utf-8")
     return yml_path
 
 
