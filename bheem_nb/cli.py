@@ -199,6 +199,15 @@ def _demo(args: argparse.Namespace) -> int:
     yml = demo.demo_path(args.rows or demo.DEFAULT_ROWS, seed)
     cmd = [voila, str(notebook), "--no-browser", f"--port={args.port}", "--Voila.ip=127.0.0.1"]
     env = {**os.environ, "BHEEM_DEMO_MODEL": str(yml)}
+    template = notebook.parent.parent / "voila_templates" / "bheem"
+    if template.is_dir():  # Voilà finds templates under <jupyter path>/voila/templates/<name>
+        jupyter_dir = demo.demo_dir() / "jupyter"
+        link = jupyter_dir / "voila" / "templates" / "bheem"
+        link.parent.mkdir(parents=True, exist_ok=True)
+        if not link.exists():
+            link.symlink_to(template.resolve(), target_is_directory=True)
+        env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(jupyter_dir), env.get("JUPYTER_PATH", "")) if p)
+        cmd += ["--template=bheem", "--preheat_kernel=True", "--pool_size=1"]
     if args.dry_run:
         print(f"BHEEM_DEMO_MODEL={yml} " + " ".join(cmd))
         return 0
