@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -47,6 +48,7 @@ class Engine:
         timeout: float | None = 300.0,
         max_rows: int | None = 1_000_000,
         audit: AuditLog | None = None,
+        access: Callable[[User | None, SemanticModel], None] | None = None,
     ) -> None:
         self.cache = cache if cache is not None else (ResultCache() if use_cache else None)
         self.timeout = timeout
@@ -57,6 +59,8 @@ class Engine:
         self._lock = threading.Lock()
         #: where one row per query is recorded (None: no audit); see bheem_nb.store.audit
         self.audit = audit
+        #: a permission check run before every query (e.g. ``MetadataStore.model_access``); raises to refuse
+        self.access = access
 
     def compile(self, model: SemanticModel, spec: QuerySpec, connector: Connector | None = None) -> CompiledQuery:
         """The SQL for ``spec`` in the dialect of ``connector`` (default: the model's)."""
@@ -85,6 +89,8 @@ class Engine:
         conn = connector or model.connector
         compiled = self.compile(model, spec, conn)
         who = resolve_user(model.spec, user)
+        if self.access is not None:
+            self.access(who, model)
         secured = secure_tree(model, compiled.ast, conn.dialect, who, cache_key=compiled.sql)
         if who is not None or policy_for(model).active:
             _harden(conn)
@@ -101,6 +107,8 @@ class Engine:
         conn = connector or model.connector
         who = resolve_user(model.spec, user)
         try:
+            if self.access is not None:
+                self.access(who, model)
             secured = secure_sql(model, sql, conn.dialect, who)
         except Exception as exc:
             self._record(model, conn, None, who, kind="sql", error=exc, sql=sql)

@@ -19,7 +19,7 @@ redacted form is kept in clear. Permission and rule changes are written to the a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -128,6 +128,17 @@ class MetadataStore:
         if not self.can(user, workspace, action, obj):
             what = f"{obj[0]} {obj[1]!r} in " if obj else ""
             raise SecurityError(f"permission denied: {user.id!r} may not {action} {what}workspace {workspace!r}")
+
+    def model_access(self, workspace: str) -> Callable[[User | None, SemanticModel], None]:
+        """A check for ``Engine(access=...)``: every query needs ``view`` on the workspace, or on
+        the model when it is stored as an object of kind ``model`` with its own grants."""
+
+        def check(user: User | None, model: SemanticModel) -> None:
+            if user is None:
+                raise SecurityError(f"permission denied: an anonymous user may not query workspace {workspace!r}")
+            self.check(user, workspace, "view", ("model", model.name))
+
+        return check
 
     # -- objects ---------------------------------------------------------------------------
     def save_object(self, workspace: str, kind: str, name: str, spec: Mapping[str, Any], *, by: User) -> None:

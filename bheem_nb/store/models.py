@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 ROLES = ("admin", "member", "viewer")
-OBJECT_KINDS = ("dashboard", "saved_query", "connection", "rls_rule", "schedule")
+OBJECT_KINDS = ("model", "dashboard", "saved_query", "connection", "rls_rule", "schedule")
 
 
 def _now() -> dt.datetime:

@@ -69,5 +69,3 @@ def test_attribute_never_changes_statement_shape(model: bn.SemanticModel, region
     literals = [lit.this for lit in tree.find_all(exp.Literal) if lit.is_string]
     assert literals == [region]
     assert len(list(tree.find_all(exp.EQ))) == 1 and not list(tree.find_all(exp.Or))
-
-

@@ -192,3 +192,21 @@ def test_unknown_role_and_kind(store: MetadataStore) -> None:
         store.add_member("sales", "bob", "owner", by=ALICE)
     with pytest.raises(BheemError, match="unknown object kind 'report'"):
         store.save_object("sales", "report", "r", {}, by=ALICE)
+
+
+def test_engine_checks_workspace_permission_before_every_query(store: MetadataStore, tmp_path: Path) -> None:
+    store.add_member("sales", "bob", "viewer", by=ALICE)
+    engine = bn.Engine(access=store.model_access("sales"))
+    model = bn.SemanticModel(SECURE_MODEL, connector=_duckdb(tmp_path), engine=engine)
+    root = bn.User("bob", roles=["rls_bypass"])
+    assert model.query(measures=["customers.customers"], user=root).arrow.column(0)[0].as_py() == 60
+    with pytest.raises(SecurityError, match="'carol' may not view model 'shop' in workspace 'sales'"):
+        model.query(measures=["customers.customers"], user=CAROL)
+    with pytest.raises(SecurityError, match="'carol' may not view"):
+        model.sql("SELECT 1", user=CAROL)
+    with pytest.raises(SecurityError, match="anonymous user"):
+        model.sql("SELECT 1")
+    # an object-level override on the model: bob loses access to this model only
+    store.save_object("sales", "model", "shop", {"yaml": "shop.yml"}, by=ALICE)
+    store.grant("sales", "model", "shop", "carol", "viewer", by=ALICE)
+    assert len(model.sql("SELECT 1 AS x", user=CAROL)) == 1
