@@ -454,3 +454,50 @@ def test_results_are_dataframes(secure: bn.SemanticModel) -> None:
     assert isinstance(df, pd.DataFrame)
     ref = visible("u_bob")["customers"].groupby("region").size().to_dict()
     assert dict(zip(df["region"], df["n"], strict=True)) == ref
+
+
+# ---------------------------------------------------------------- DuckDB-only syntax
+DUCKDB_COUNTS: dict[str, tuple[str, str]] = {
+    # name: (sql returning one count, what it must equal: "cust" or "orders" visible row count)
+    "pivot_subquery": ("SELECT count(*) FROM (PIVOT customers ON region USING count(*))", "cust"),
+    "using_sample": ("SELECT count(*) FROM customers USING SAMPLE 100%", "cust"),
+    "from_first_subquery": ("SELECT (FROM customers SELECT count(*))", "cust"),
+    "values_holding_subquery": ("SELECT x FROM (VALUES ((SELECT count(*) FROM customers))) AS v(x)", "cust"),
+    "qualify": ("SELECT count(*) FROM (SELECT * FROM customers QUALIFY row_number() OVER () > 0)", "cust"),
+    "asof_join": ("SELECT count(DISTINCT c.customer_id) FROM customers c ASOF JOIN orders o "
+                  "ON c.customer_id >= o.customer_id", "cust"),
+    "natural_join": ("SELECT count(*) FROM customers NATURAL JOIN orders", "orders"),
+    "join_using": ("SELECT count(*) FROM customers JOIN orders USING (customer_id)", "orders"),
+    "list_aggregate": ("SELECT len(list(region)) FROM customers", "cust"),
+    "mixed_case_quoted": ('SELECT count(*) FROM "CuStOmErS"', "cust"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DUCKDB_COUNTS))
+def test_duckdb_syntax_sees_only_visible_rows(secure_duck: bn.SemanticModel, name: str) -> None:
+    sql, kind = DUCKDB_COUNTS[name]
+    expected = len(cust_ids("u_alice")) if kind == "cust" else len(order_ids("u_alice"))
+    assert secure_duck.sql(sql, user="u_alice").arrow.column(0)[0].as_py() == expected
+
+
+@pytest.mark.parametrize(("sql", "message"), [
+    ("SELECT * FROM (SUMMARIZE customers)", "SUMMARIZE is not allowed"),
+    ("SELECT * FROM (DESCRIBE customers)", "DESCRIBE is not allowed"),
+    ("PIVOT customers ON region USING count(*)", "is PIVOT, not a query"),
+    ("SELECT count(*) FROM customers TABLESAMPLE 50%", "table modifiers (sample) on governed table"),
+    ("SELECT count(*) FROM temp.customers", "system catalog"),
+    ("SELECT * FROM (SHOW TABLES)", "'SHOW' is not a table of the model"),
+])
+def test_duckdb_syntax_refused(secure_duck: bn.SemanticModel, sql: str, message: str) -> None:
+    with pytest.raises(SecurityError, match="refused") as info:
+        secure_duck.sql(sql, user="u_alice")
+    assert message in str(info.value)
+
+
+def test_hardened_duckdb_refuses_files_even_past_the_guard(secure_duck: bn.SemanticModel) -> None:
+    secure_duck.sql("SELECT 1", user="u_alice")  # a user query hardens the connection
+    conn = secure_duck.connector
+    with pytest.raises(BheemConnectionError, match=r"disabled|Permission"):
+        conn.execute("SELECT * FROM read_csv('/etc/passwd')")
+    with pytest.raises(BheemConnectionError, match=r"configuration|lock"):
+        conn.execute("SET enable_external_access = true")
