@@ -79,7 +79,11 @@ def add_months(x: exp.Expr, months: int, dialect: str) -> exp.Expr:
     if months == 0:
         return x
     if dialect == "sqlite":
-        return _fill(dialect, "add_months", x, exp.Literal.string(f"{months:+d} months"))
+        # SQLite does not clamp (Jul 31 − 1 month = Jul 1): take the earlier of that and the month's end
+        moved = _fill(dialect, "add_months", x, exp.Literal.string(f"{months:+d} months"))
+        month_end = exp.func("DATE", x.copy(), exp.Literal.string("start of month"),
+                             exp.Literal.string(f"{months + 1:+d} months"), exp.Literal.string("-1 day"))
+        return exp.func("MIN", moved, month_end)
     if dialect == "mysql":
         return _fill(dialect, "add_months", x, exp.Literal.number(months))
     return exp.cast(exp.DateAdd(this=x, expression=exp.Literal.number(months), unit=exp.var("MONTH")), "date")

@@ -28,7 +28,7 @@ def _col(name: str, table: str | None = "_x") -> exp.Column:
 
 def pct_change(cur: exp.Expr, prev: exp.Expr) -> exp.Expr:
     """(cur − prev) / |prev| × 100; blank when prev is 0 or blank."""
-    change = exp.Mul(this=exp.Paren(this=exp.Sub(this=wrap(cur), expression=wrap(prev.copy()))),
+    change = exp.Mul(this=exp.cast(exp.Sub(this=wrap(cur), expression=wrap(prev.copy())), "double"),
                      expression=exp.Literal.number("100.0"))
     return exp.Case(ifs=[exp.If(this=exp.EQ(this=wrap(prev.copy()), expression=exp.Literal.number(0)),
                                 true=exp.Null())],
@@ -47,7 +47,8 @@ def _over(fn: exp.Expr, partition: list[exp.Expr], order: list[exp.Ordered] | No
 
 def _share(value: exp.Expr, partition: list[exp.Expr]) -> exp.Expr:
     total = exp.Nullif(this=_over(exp.Sum(this=value.copy()), partition), expression=exp.Literal.number(0))
-    return exp.Div(this=exp.Mul(this=wrap(value), expression=exp.Literal.number("100.0")), expression=total)
+    return exp.Div(this=exp.Mul(this=exp.cast(value, "double"), expression=exp.Literal.number("100.0")),
+                   expression=total)
 
 
 class _Final:

@@ -85,8 +85,6 @@ def test_formulas_with_query_filters(model: bn.SemanticModel) -> None:
 
 
 def test_formula_with_time_intelligence(model: bn.SemanticModel) -> None:
-    if model.connector.dialect not in ("duckdb", "postgres"):
-        pytest.skip("time intelligence is tested on DuckDB and PostgreSQL")
     res = model.query(measures=["north_share", "north_share:py"], dimensions=["order_date.year"])
     j = joined().assign(y=lambda d: d["order_date"].map(lambda x: pd.Timestamp(x.year, 1, 1).date()))
     expected = group(j, ["y"], {"north_share": REFS["north_share"]})
@@ -97,8 +95,6 @@ def test_formula_with_time_intelligence(model: bn.SemanticModel) -> None:
 
 def test_period_comparisons_in_formulas(model: bn.SemanticModel) -> None:
     """SAMEPERIODLASTYEAR and DATEADD inside formulas equal the time-intelligence modifiers."""
-    if model.connector.dialect not in ("duckdb", "postgres"):
-        pytest.skip("time intelligence is tested on DuckDB and PostgreSQL")
     res = model.query(measures=["growth", "revenue:yoy_pct", "prev_month", "north_py"],
                       dimensions=["order_date.month"]).df
     by_month = model.query(measures=["revenue"], dimensions=["order_date.month"]).df["revenue"].tolist()

@@ -1,4 +1,4 @@
-"""Time-intelligence modifiers equal an independent pandas reference on DuckDB and PostgreSQL."""
+"""Time-intelligence modifiers equal an independent pandas reference on DuckDB, PostgreSQL, SQLite and MariaDB."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from tests.query.conftest import MODEL, joined
 from tests.query.test_engine_backends import assert_same
 from tests.query.ti_reference import Reference, fiscal_year
 
-TI_BACKENDS = ("duckdb", "postgres")
+TI_BACKENDS = ("duckdb", "postgres", "sqlite", "mysql")
 MODS = ["ytd", "qtd", "mtd", "pytd", "pqtd", "pmtd", "ytd_growth_pct", "py", "yoy", "yoy_pct", "qoq",
         "qoq_pct", "mom", "mom_pct", "rolling(3, month)", "rolling(90, day)", "rolling(1, year)",
         "moving_avg(3)", "running_total", "running_avg", "diff_from_previous"]
