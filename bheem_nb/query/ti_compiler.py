@@ -167,6 +167,11 @@ class _TimeIntelligence:
             out += [b for b in self._bases_of(f) if b not in out]
         return out
 
+    def _fans_out(self, m: MeasureField) -> bool:
+        """Whether rows of ``m``'s table repeat per date (the date sits across a one-to-many join)."""
+        assert self.time is not None
+        return any(step.fans_out for step in self.model.graph.path(m.table, self.time.field.table))
+
     def _by_period(self) -> exp.Select:
         assert self.time is not None and self.grain is not None
         g = self.grain
@@ -183,6 +188,11 @@ class _TimeIntelligence:
                 for b in self._bases_of(ref.field):
                     if b.spec.agg not in DECOMPOSABLE:
                         partials(b, False, ref.label)  # raises with the reason
+                    if self._fans_out(b):
+                        raise QueryError(
+                            f"{ref.label!r}: {b.qualified} reaches {self.time.label!r} through a one-to-many join, "
+                            "so its daily values cannot be added up over a date window; use a measure of the "
+                            "table that holds the date")
                     if b not in window_bases:
                         window_bases.append(b)
             for v in vs:
@@ -191,7 +201,8 @@ class _TimeIntelligence:
             per_out.append([views.index(v) for v in vs])
         dims_sub = [replace(r, label=n) for r, n in zip(self.others, self.dim_names, strict=True)]
         ctes: list[tuple[str, exp.Select]] = []
-        one_scan = bool(window_bases) and all(b.spec.agg in DECOMPOSABLE for b in self.bases)
+        one_scan = bool(window_bases) and all(b.spec.agg in DECOMPOSABLE and not self._fans_out(b)
+                                              for b in self.bases)
         if one_scan:
             window_bases = list(self.bases)
         pcols: dict[str, list[str]] = {}

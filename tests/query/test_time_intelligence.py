@@ -10,7 +10,7 @@ import pytest
 
 import bheem_nb as bn
 from bheem_nb.connectors.base import Connector
-from tests.query.conftest import MODEL, joined
+from tests.query.conftest import FRAMES, MODEL, joined
 from tests.query.test_engine_backends import assert_same
 from tests.query.ti_reference import Reference, fiscal_year
 
@@ -237,3 +237,21 @@ def test_one_statement(ti_backend: Connector) -> None:
     sql = model_on(ti_backend).to_sql(measures=["revenue:ytd", "revenue:yoy_pct", "revenue:rolling(3, month)"],
                                       dimensions=["region", "order_date.month"])
     assert sql.count(";") == 0 and sql.startswith("WITH RECURSIVE")
+
+
+def test_measures_of_two_tables_and_fan_out(ti_backend: Connector) -> None:
+    """A dimension-side measure beside a fact TI measure; its own windows are refused (it repeats per day)."""
+    m = model_on(ti_backend)
+    res = m.query(measures=["revenue:ytd", "credit", "customers:py"], dimensions=["order_date.year"])
+    j = joined()
+    j = j.assign(y=j["order_date"].map(lambda d: dt.date(d.year, 1, 1)))
+    per_year = []
+    for y, part in j.groupby("y"):
+        buyers = FRAMES["customers"][FRAMES["customers"]["customer_id"].isin(part["customer_id"])]
+        per_year.append({"order_date.year": y, "revenue:ytd": part["revenue"].sum(),
+                         "credit": buyers["credit_limit"].sum(), "customers": float(len(buyers))})
+    df = pd.DataFrame(per_year)
+    df["customers:py"] = [None, *df["customers"].tolist()[:-1]]
+    assert_same(res.df, df.drop(columns=["customers"]))
+    with pytest.raises(bn.QueryError, match="through a one-to-many join"):
+        m.query(measures=["credit:ytd"], dimensions=["order_date.month"])
