@@ -185,7 +185,7 @@ class RLSPolicy:
             pcond, prules = self._condition(parent, user, memo)
             sub = exp.select("1").from_(exp.alias_(self.physical[parent].copy(), parent, table=True))
             if pcond is not None:
-                sub = sub.where(pcond, copy=False)
+                sub = sub.where(pcond.copy(), copy=False)
             parts.append(exp.Exists(this=sub.where(on.copy(), copy=False)))
             applied.extend(prules)
         out = (exp.and_(*parts, copy=False) if parts else None, tuple(dict.fromkeys(applied)))

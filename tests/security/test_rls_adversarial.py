@@ -8,6 +8,7 @@ Each case asserts the exact rows visible (against the hand-filtered pandas refer
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -17,6 +18,7 @@ import bheem_nb as bn
 from bheem_nb.connectors.base import Connector
 from bheem_nb.errors import BheemConnectionError, ModelError, SecurityError
 from bheem_nb.security.identity import as_user
+from tests.query.conftest import _duckdb
 from tests.security.conftest import FRAMES, SECURE_MODEL, USER_IDS, visible
 
 
@@ -501,3 +503,25 @@ def test_hardened_duckdb_refuses_files_even_past_the_guard(secure_duck: bn.Seman
         conn.execute("SELECT * FROM read_csv('/etc/passwd')")
     with pytest.raises(BheemConnectionError, match=r"configuration|lock"):
         conn.execute("SET enable_external_access = true")
+
+
+def test_mapping_table_subquery_in_a_rule(tmp_path: Path) -> None:
+    conn = _duckdb(tmp_path)
+    conn.raw.execute("CREATE TABLE account_managers (email VARCHAR, customer_id INTEGER)")
+    conn.raw.execute("INSERT INTO account_managers VALUES ('am@acme.com', 3), ('am@acme.com', 9), ('x@acme.com', 4)")
+    spec = {**SECURE_MODEL, "tables": {**SECURE_MODEL["tables"],
+                                       "account_managers": {"table": "account_managers", "dimensions": {"email": {}}}},
+            "rls": {"rules": [{"name": "my_accounts", "table": "customers",
+                               "filter": "customer_id IN (SELECT customer_id FROM account_managers "
+                                         "WHERE email = USERNAME())"}]},
+            "users": [{"id": "am", "email": "am@acme.com"}]}
+    model = bn.SemanticModel(spec, connector=conn, engine=bn.Engine())
+    assert ids(model.sql("SELECT customer_id FROM customers", user="am")) == [3, 9]
+
+
+def test_rule_filter_may_not_read_a_governed_table(sec_backend: Connector) -> None:
+    m = _model([{"name": "r", "table": "orders",
+                 "filter": "customer_id IN (SELECT customer_id FROM customers)"},
+                {"name": "c", "table": "customers", "filter": "TRUE"}], [], sec_backend)
+    with pytest.raises(ModelError, match="may not read governed table 'customers'"):
+        m.sql("SELECT 1", user=bn.User("x"))
