@@ -39,7 +39,7 @@ from bheem_nb.query.ti_parts import (
     step,
     views_of,
 )
-from bheem_nb.query.time_intelligence import Modifier, check_grain
+from bheem_nb.query.time_intelligence import GRAIN_RANK, Modifier, check_grain
 
 
 def compile_ti(model: SemanticModel, plan: Plan, dialect: str) -> exp.Select:
@@ -71,12 +71,21 @@ class _TimeIntelligence:
         self.model, self.plan, self.dialect = model, plan, dialect
         self.fiscal = model.spec.calendar.fiscal_year_start_month
         times = [r for r in plan.dimensions if isinstance(r.field, DimensionField) and r.field.spec.type == "time"]
-        if len(times) > 1:
-            raise QueryError("time intelligence needs at most one time dimension in the query; got "
+        if len({r.field.qualified for r in times}) > 1:
+            raise QueryError("time intelligence needs one date field in the query; got "
                              + ", ".join(repr(r.label) for r in times))
+        # order_date.year beside order_date.month: the finest grain drives, coarser ones label its periods
+        times.sort(key=lambda r: GRAIN_RANK[r.grain or "day"])
         self.time = times[0] if times else None
-        self.others = [r for r in plan.dimensions if r is not self.time]
+        self.coarser = times[1:]
         self.grain = (self.time.grain or "day") if self.time else None
+        for r in self.coarser:
+            assert self.time is not None and self.grain is not None
+            if self.grain == "week" or GRAIN_RANK[r.grain or "day"] == GRAIN_RANK[self.grain]:
+                raise QueryError(f"{r.label!r} cannot label the periods of {self.time.label!r}"
+                                 f"{' (weeks cross months and years)' if self.grain == 'week' else ''}; "
+                                 "list only one of them")
+        self.others = [r for r in plan.dimensions if r is not self.time and r not in self.coarser]
         if plan.lod_leaves:
             raise QueryError("a formula with FIXED, EXCLUDE or ALL cannot be combined with time intelligence yet")
         for label, mod in plan.ti.items():

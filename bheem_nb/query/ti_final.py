@@ -62,9 +62,10 @@ class _Final:
         if not dims:
             return []
         last = dims[-1]
-        if last is self.ti.time:
-            assert self.ti.grain is not None and isinstance(self.ti.time.field, DimensionField)
-            parent = self._parent_grain(self.ti.grain, list(self.ti.time.field.spec.hierarchy or ()))
+        if last is self.ti.time or last in self.ti.coarser:
+            time = self.ti.time
+            assert self.ti.grain is not None and time is not None and isinstance(time.field, DimensionField)
+            parent = self._parent_grain(self.ti.grain, list(time.field.spec.hierarchy or ()))
             if parent is None:
                 return list(self.dims)
             up = period_start(_col("_p"), parent, self.ti.fiscal, self.ti.dialect)
@@ -117,10 +118,11 @@ def final_select(ti: _TimeIntelligence, ctes: list[tuple[str, exp.Select]],
     plan, fin = ti.plan, _Final(ti, with_period)
     sel = exp.select().from_("_x")
     for ref in plan.dimensions:
-        if ref is ti.time:
+        if ref is ti.time or ref in ti.coarser:
             expr: exp.Expr = _col("_p")
-            if ti.grain == "fiscal_year":
-                expr = grain_expression(expr, "fiscal_year", ti.fiscal, ti.dialect)
+            grain = (ti.grain if ref is ti.time else ref.grain) or "day"
+            if grain != ti.grain or grain == "fiscal_year":
+                expr = grain_expression(expr, grain, ti.fiscal, ti.dialect)
         else:
             expr = _col(ti.dim_names[ti.others.index(ref)])
         sel = sel.select(exp.alias_(expr, ref.label, quoted=True), copy=False)

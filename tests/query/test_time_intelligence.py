@@ -255,3 +255,19 @@ def test_measures_of_two_tables_and_fan_out(ti_backend: Connector) -> None:
     assert_same(res.df, df.drop(columns=["customers"]))
     with pytest.raises(bn.QueryError, match="through a one-to-many join"):
         m.query(measures=["credit:ytd"], dimensions=["order_date.month"])
+
+
+def test_year_and_month_columns(ti_backend: Connector) -> None:
+    """A coarser grain of the same date labels the finest grain's periods (a year × month layout)."""
+    m = model_on(ti_backend, fiscal=4)
+    res = m.query(measures=["revenue", "revenue:ytd", "revenue:pct_of_parent"],
+                  dimensions=["order_date.fiscal_year", "order_date.quarter", "order_date.month"])
+    ref = Reference(facts(), [], "revenue", "sum", "month", 4)
+    df = ref.frame(["revenue", "revenue:ytd"], [], "order_date.month")
+    df.insert(0, "order_date.fiscal_year", df["order_date.month"].map(lambda p: fiscal_year(p, 4)))
+    df.insert(1, "order_date.quarter", df["order_date.month"].map(lambda p: dt.date(p.year, (p.month - 1) // 3 * 3 + 1,
+                                                                                      1)))
+    df["revenue:pct_of_parent"] = df["revenue"] * 100 / df.groupby("order_date.quarter")["revenue"].transform("sum")
+    assert_same(res.df, df)
+    with pytest.raises(bn.QueryError, match="weeks cross months"):
+        m.query(measures=["revenue:ytd"], dimensions=["order_date.month", "order_date.week"])
