@@ -151,10 +151,15 @@ class _TimeIntelligence:
         if lo is None and hi is None:
             return replace(m, name=f"{m.name}__x{i}")
         table = self.model.spec.tables[m.table]
-        if table.time_dimension is None:
-            raise QueryError(f"{m.qualified}: table {m.table!r} has no time_dimension, so a time-intelligence "
-                             "modifier cannot find its dates; declare one or add a time dimension to the query")
-        date_field = self.model.fields.by_qualified[f"{m.table}.{table.time_dimension}"]
+        # no time_dimension declared: the table's only time-typed dimension is its date
+        dated = [n for n, d in table.dimensions.items() if d.type == "time"]
+        date_name = table.time_dimension or (dated[0] if len(dated) == 1 else None)
+        if date_name is None:
+            found = f"time dimensions {', '.join(dated)}" if dated else "no time dimension"
+            raise QueryError(f"{m.qualified}: table {m.table!r} has no time_dimension and {found}, so a "
+                             "time-intelligence modifier cannot tell its dates; declare time_dimension or add a "
+                             "time dimension to the query")
+        date_field = self.model.fields.by_qualified[f"{m.table}.{date_name}"]
         assert isinstance(date_field, DimensionField)
         parts: list[exp.Expr] = [m.filter.copy()] if m.filter is not None else []
         if lo is not None:

@@ -271,3 +271,17 @@ def test_year_and_month_columns(ti_backend: Connector) -> None:
     assert_same(res.df, df)
     with pytest.raises(bn.QueryError, match="weeks cross months"):
         m.query(measures=["revenue:ytd"], dimensions=["order_date.month", "order_date.week"])
+
+
+def test_date_column_is_detected_without_time_dimension(ti_backend: Connector) -> None:
+    spec = {**MODEL, "tables": {**MODEL["tables"], "orders": {
+        k: v for k, v in MODEL["tables"]["orders"].items() if k != "time_dimension"}}}
+    m = bn.SemanticModel(spec, connector=ti_backend, engine=bn.Engine())
+    res = m.query(measures=["revenue:ytd"], as_of="2024-02-29")
+    assert res.df["revenue:ytd"].tolist() == pytest.approx(
+        [_window(facts(), dt.date(2024, 1, 1), AS_OF)["revenue"].sum()])
+    orders = dict(spec["tables"]["orders"])
+    orders["dimensions"] = {**orders["dimensions"], "shipped": {"type": "time", "expr": "order_date"}}
+    two = bn.SemanticModel({**spec, "tables": {**spec["tables"], "orders": orders}}, connector=ti_backend)
+    with pytest.raises(bn.QueryError, match="time dimensions order_date, shipped"):
+        two.query(measures=["revenue:ytd"], as_of="2024-02-29")
