@@ -42,6 +42,9 @@ if TYPE_CHECKING:
     from bheem_nb.model.semantic import SemanticModel
 
 _PLAIN_TABLE_ARGS = frozenset({"this", "db", "catalog", "alias", "only"})
+#: dialects whose planner would push a user's predicate below the row filter (where it could raise on
+#: hidden rows, an error oracle); OFFSET 0 is PostgreSQL's optimisation fence for a subquery
+_FENCED = frozenset({"postgres"})
 
 
 @dataclass(frozen=True)
@@ -241,7 +244,10 @@ def apply_rls(tree: exp.Query, policy: RLSPolicy, user: User | None, dialect: st
         alias = node.args.get("alias")
         new_alias = alias.copy() if isinstance(alias, exp.TableAlias) else exp.TableAlias(
             this=exp.to_identifier(node.name))
-        node.replace(exp.Subquery(this=rel.select.copy(), alias=new_alias))
+        select = rel.select.copy()
+        if dialect in _FENCED:
+            select = select.offset(0, copy=False)
+        node.replace(exp.Subquery(this=select, alias=new_alias))
         applied.extend(rel.rules)
     return out, tuple(dict.fromkeys(applied))
 
