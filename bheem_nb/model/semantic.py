@@ -117,6 +117,15 @@ class SemanticModel:
 
         return self.engine.compile(self, QuerySpec.from_dict(spec)).sql
 
+    def check(self) -> None:
+        """Run a zero-row query per field on the connection; raise ModelError listing every failure.
+
+        Catches what YAML validation cannot: a misspelt column, a wrong table name, a type error.
+        """
+        from bheem_nb.model.check import raise_on_problems
+
+        raise_on_problems(self)
+
     def describe(self) -> list[dict[str, Any]]:
         """One row per field: what widgets, Kodee and documentation list."""
         rows = []

@@ -109,3 +109,17 @@ def test_the_dict_round_trips() -> None:
     model = bn.SemanticModel(MODEL)
     again = bn.SemanticModel(model.to_dict())
     assert again.version == model.version
+
+
+def test_check_names_every_field_the_database_rejects(duck_shop: bn.SemanticModel) -> None:
+    duck_shop.check()  # the test model matches its tables
+    spec = duck_shop.to_dict()
+    spec["tables"]["orders"]["measures"]["revenue"]["expr"] = "quantity * unit_prce"
+    spec["tables"]["customers"]["table"] = "clients"
+    broken = bn.SemanticModel(spec, connector=duck_shop.connector, engine=bn.Engine())
+    with pytest.raises(bn.ModelError) as err:
+        broken.check()
+    text = str(err.value)
+    assert "tables.orders.measures.revenue:" in text and "unit_prce" in text
+    assert "tables.customers.dimensions.region:" in text and "clients" in text
+    assert "tables.orders.measures.units:" not in text
