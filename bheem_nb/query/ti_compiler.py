@@ -247,7 +247,8 @@ class _TimeIntelligence:
         ctes += self._windows(views, window_bases, pcols)
         vals = [[self._values({b.qualified: _col(f"x{i}_{j}", "_x") for j, b in enumerate(self.bases)})
                  for i in idx] for idx in per_out]
-        ctes.append(("_x", self._grid_values(views, window_bases)))
+        grid_values, copies = self._grid_values(views, window_bases)
+        ctes += [*copies, ("_x", grid_values)]
         return final_select(self, ctes, vals, with_period=True)
 
     def _spine_and_grid(self, views: list[View]) -> list[tuple[str, exp.Select]]:
@@ -309,10 +310,16 @@ class _TimeIntelligence:
             out.append((f"_w{i}", w.group_by(*[k.copy() for k in keys], copy=False)))
         return out
 
-    def _grid_values(self, views: list[View], window_bases: list[MeasureField]) -> exp.Select:
+    def _grid_values(self, views: list[View], window_bases: list[MeasureField]
+                     ) -> tuple[exp.Select, list[tuple[str, exp.Select]]]:
+        """The grid with every view's values. ``_v`` is joined once per view through a copy CTE
+        (``_c0 AS (SELECT * FROM _v)``) rather than an alias: the RLS rewrite renames CTEs."""
         x = exp.select(*[_col(n, "_g") for n in [*self.dim_names, "_p"]]).from_("_g").join("_b", join_type="cross")
+        copies: list[tuple[str, exp.Select]] = []
         for i, v in enumerate(views):
-            alias = f"_c{i}"
+            alias = f"_w{i}" if v.kind == "win" else f"_c{i}"
+            if v.kind != "win":
+                copies.append((alias, exp.select(exp.Star()).from_("_v")))
             guard: exp.Expr | None = None
             if v.kind == "cur":
                 src, at = "_v", _col("_p", "_g")
@@ -323,7 +330,8 @@ class _TimeIntelligence:
                 src, at = "_v", _col(f"_t{i}", "_g")
                 guard = exp.GTE(this=_col(f"_t{i}", "_g"), expression=_col("_lo", "_b"))
             on = exp.and_(*self._same_dims("_g", alias), exp.EQ(this=_col("_p", alias), expression=at))
-            x = x.join(exp.alias_(exp.to_table(src), alias), on=on, join_type="left", copy=False)
+            assert src in ("_v", alias)
+            x = x.join(exp.to_table(alias), on=on, join_type="left", copy=False)
             for j, b in enumerate(self.bases):
                 col: exp.Expr = exp.Null()
                 if v.kind != "win" or b in window_bases:
@@ -334,5 +342,5 @@ class _TimeIntelligence:
                 if guard is not None:
                     col = exp.Case(ifs=[exp.If(this=guard.copy(), true=col)])
                 x = x.select(exp.alias_(col, f"x{i}_{j}", quoted=True), copy=False)
-        return x
+        return x, copies
 
