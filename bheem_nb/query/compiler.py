@@ -110,7 +110,8 @@ class _Compiler:
                 select = select.where(cond, copy=False)
         values = {m.qualified: aggregate(m, self.dialect, rename) for m in measures}
         if self.plan.lod_leaves:
-            values.update(lod_values(self.plan, dim_exprs, self.dialect, rename))
+            select, lod = lod_values(self.model, self.plan, select, dim_exprs, self.dialect, rename)
+            values.update(lod)
         for d in self.plan.derived:
             values[d.qualified] = safe_formula(_expr(d), values)
         for expr, label in zip(dim_exprs, labels, strict=True):

@@ -3,6 +3,8 @@
 A measure at a coarser level than the query's rows is a window over the grouped rows:
 ``SUM(SUM(x)) OVER (PARTITION BY <the dimensions kept>)``. That is exact for measures whose
 aggregate can be re-aggregated (sum, count, min, max, avg as sum/count) and costs no second scan.
+Other measures (count_distinct, median, …) and ``ALL`` of a field the query filters are computed
+by a grouped subquery of their own, joined on the dimensions kept.
 """
 
 from __future__ import annotations
@@ -12,25 +14,72 @@ from dataclasses import replace
 from sqlglot import exp
 
 from bheem_nb.errors import QueryError
-from bheem_nb.model.fields import MeasureField
+from bheem_nb.model.fields import FieldRef, MeasureField
+from bheem_nb.model.semantic import SemanticModel
 from bheem_nb.query.aggregates import aggregate, safe_formula
 from bheem_nb.query.formula import Lod
 from bheem_nb.query.plan import Plan
 
 
-def lod_values(plan: Plan, dim_exprs: list[exp.Expr], dialect: str,
-               rename: dict[str, str] | None) -> dict[str, exp.Expr]:
-    """The value of every level-of-detail leaf, as a window over the query's grouped rows."""
+def lod_values(model: SemanticModel, plan: Plan, select: exp.Select, dim_exprs: list[exp.Expr], dialect: str,
+               rename: dict[str, str] | None) -> tuple[exp.Select, dict[str, exp.Expr]]:
+    """The value of every level-of-detail leaf: a window over the grouped rows, or a joined subquery."""
     if len(plan.homes) > 1:
         raise QueryError("FIXED, EXCLUDE and ALL work on measures of one table per query for now")
-    if plan.group_filters:
-        raise QueryError("FIXED, EXCLUDE and ALL cannot be combined with filters on measures yet")
     out: dict[str, exp.Expr] = {}
     in_query = [(r.field.qualified, r.grain) for r in plan.dimensions]
-    for name, lod in plan.lod_leaves.items():
-        partition = [e.copy() for e, key in zip(dim_exprs, in_query, strict=True) if _keeps(lod, key, plan)]
+    for k, (name, lod) in enumerate(plan.lod_leaves.items()):
+        kept = [_keeps(lod, key, plan) for key in in_query]
+        if _needs_subquery(lod, plan):
+            select, out[name] = _joined(model, plan, select, dim_exprs, kept, lod, dialect, f"_lod{k}")
+            continue
+        if plan.group_filters:
+            raise QueryError("FIXED, EXCLUDE and ALL cannot be combined with filters on measures yet")
+        partition = [e.copy() for e, keep in zip(dim_exprs, kept, strict=True) if keep]
         out[name] = _windowed(lod.base, partition, plan, dialect, rename, lod.text)
+    return select, out
+
+
+def _needs_subquery(lod: Lod, plan: Plan) -> bool:
+    removed = {q for q, _ in lod.dims} if lod.mode == "all" else set()
+    if any(r.field.qualified in removed for r, _ in plan.row_filters):
+        return True
+    return any(b.spec.agg not in ("sum", "count", "min", "max", "avg") for b in _bases(lod.base, plan))
+
+
+def _bases(m: MeasureField, plan: Plan) -> list[MeasureField]:
+    if not m.is_derived:
+        return [m]
+    out: list[MeasureField] = []
+    for dep in m.depends_on:
+        f = plan.extra.get(dep) or plan.base_measures.get(dep) or _find(plan, dep)
+        out += _bases(f, plan)
     return out
+
+
+def _joined(model: SemanticModel, plan: Plan, select: exp.Select, dim_exprs: list[exp.Expr], kept: list[bool],
+            lod: Lod, dialect: str, alias: str) -> tuple[exp.Select, exp.Expr]:
+    """LEFT JOIN (SELECT kept dims, value FROM … GROUP BY kept dims) and read MAX(value) per group."""
+    from bheem_nb.query.compiler import _Compiler
+    from bheem_nb.query.plan import _expand
+
+    removed = {q for q, _ in lod.dims} if lod.mode == "all" else set()
+    dims = [replace(r, label=f"d{i}") for i, r in enumerate(r for r, keep in zip(plan.dimensions, kept, strict=True)
+                                                             if keep)]
+    base, derived = _expand([lod.base], model, plan.extra)
+    homes: dict[str, list[MeasureField]] = {}
+    for m in base.values():
+        homes.setdefault(m.table, []).append(m)
+    sub = Plan(dimensions=dims, measures=[FieldRef(lod.base, None, "v")],
+               row_filters=[(r, f) for r, f in plan.row_filters if r.field.qualified not in removed],
+               group_filters=[], base_measures=base, derived=derived, order=[], limit=None, as_of=plan.as_of,
+               homes=homes, extra=plan.extra)
+    body = _Compiler(model, sub, dialect).build()
+    kept_exprs = [e for e, keep in zip(dim_exprs, kept, strict=True) if keep]
+    on: exp.Expr = exp.and_(*[exp.NullSafeEQ(this=e.copy(), expression=exp.column(f"d{i}", table=alias, quoted=True))
+                              for i, e in enumerate(kept_exprs)]) if kept_exprs else exp.true()
+    select = select.join(exp.alias_(exp.Subquery(this=body), alias), on=on, join_type="left", copy=False)
+    return select, exp.Max(this=exp.column("v", table=alias, quoted=True))
 
 
 def _keeps(lod: Lod, key: tuple[str, str | None], plan: Plan) -> bool:
@@ -42,12 +91,7 @@ def _keeps(lod: Lod, key: tuple[str, str | None], plan: Plan) -> bool:
                              "(a finer level than the query's rows is not supported yet)")
         return key in lod.dims
     if lod.mode == "all":
-        removed = {q for q, _ in lod.dims}
-        filtered = [r.label for r, _ in plan.row_filters if r.field.qualified in removed]
-        if filtered:
-            raise QueryError(f"{lod.text}: the query filters {', '.join(filtered)}; ALL/REMOVEFILTERS of a "
-                             "filtered field is not supported yet")
-        return key[0] not in removed
+        return key[0] not in {q for q, _ in lod.dims}
     return key not in lod.dims and key[0] not in {q for q, g in lod.dims if g is None}
 
 
