@@ -114,3 +114,34 @@ def test_random_data(loader: _Loader, rows: list[tuple[dt.date, str | None, floa
     ref = Reference(facts, dims, "amount", "sum" if measure == "amount" else "avg", grain, fiscal)
     label = (lambda p: fiscal_year(p, fiscal)) if grain == "fiscal_year" else (lambda p: p)
     assert_same(res.df, ref.frame([measure, *labels], dims, f"day.{grain}", label))
+
+
+PARENT = {"day": "month", "week": "month", "month": "quarter", "quarter": "year", "year": None,
+          "fiscal_quarter": "fiscal_year", "fiscal_year": None}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(rows=rows_strategy, grain=st.sampled_from(GRAINS), fiscal=st.sampled_from([1, 4, 7, 10]))
+def test_random_shares(loader: _Loader, rows: list[tuple[dt.date, str | None, float | None]], grain: str,
+                       fiscal: int) -> None:
+    from tests.query.ti_reference import period_of
+
+    loader.load(rows)
+    mods = ["amount:share_of_total", "amount:rank", "amount:pct_of_parent"]
+    res = _model(loader.conn, fiscal).query(measures=["amount", *mods], dimensions=["region", f"day.{grain}"])
+    facts = pd.DataFrame(rows, columns=["day", "region", "amount"])
+    df = Reference(facts, ["region"], "amount", "sum", grain, fiscal).frame(["amount"], ["region"], "p")
+    total = df.groupby("p")["amount"].transform("sum")
+    df["amount:share_of_total"] = [a * 100 / t if t else None for a, t in zip(df["amount"], total, strict=True)]
+    df["amount:rank"] = df.groupby("p")["amount"].rank(ascending=False, method="min")
+    parent = PARENT[grain]
+    keys = [df["region"].fillna("<na>")]
+    if parent is not None:
+        keys.append(df["p"].map(lambda p: period_of(p, parent, fiscal)))
+    up = df.groupby(keys)["amount"].transform("sum")
+    df["amount:pct_of_parent"] = [a * 100 / t if t else None for a, t in zip(df["amount"], up, strict=True)]
+    if grain == "fiscal_year":
+        df["p"] = df["p"].map(lambda p: fiscal_year(p, fiscal))
+    df = df.rename(columns={"p": f"day.{grain}"})
+    assert_same(res.df, df)
