@@ -35,7 +35,7 @@ from bheem_nb.errors import ModelError, SecurityError
 from bheem_nb.model.schema import RLSAssign, RLSRule
 from bheem_nb.security.guard import GuardPolicy, check_sql, check_tree
 from bheem_nb.security.identity import User
-from bheem_nb.security.tables import rename_ctes, table_refs
+from bheem_nb.security.tables import rename_ctes, table_alias, table_refs
 from bheem_nb.security.userfuncs import RULE_DIALECT, bind_filter, parse_filter
 
 if TYPE_CHECKING:
@@ -241,9 +241,7 @@ def apply_rls(tree: exp.Query, policy: RLSPolicy, user: User | None, dialect: st
         extra = sorted(k for k, v in node.args.items() if v and k not in _PLAIN_TABLE_ARGS)
         if extra:
             raise SecurityError(f"refused: table modifiers ({', '.join(extra)}) on governed table {node.name!r}")
-        alias = node.args.get("alias")
-        new_alias = alias.copy() if isinstance(alias, exp.TableAlias) else exp.TableAlias(
-            this=exp.to_identifier(node.name))
+        new_alias = table_alias(node)
         select = rel.select.copy()
         if dialect in _FENCED:
             select = select.offset(0, copy=False)

@@ -109,9 +109,18 @@ def rename_ctes(root: exp.Expr, refs: list[TableRef], prefix: str = "_bn_cte") -
         if ref.cte is None or id(ref.cte) not in new_names:
             continue
         node = ref.node
-        if not isinstance(node.args.get("alias"), exp.TableAlias):
-            node.set("alias", exp.TableAlias(this=node.this.copy()))
+        node.set("alias", table_alias(node))
         node.set("this", exp.to_identifier(new_names[id(ref.cte)]))
+
+
+def table_alias(table: exp.Table) -> exp.TableAlias:
+    """The alias a reference answers to: its own (a TableAlias or a bare identifier) or its name."""
+    alias = table.args.get("alias")
+    if isinstance(alias, exp.TableAlias):
+        return alias.copy()
+    if isinstance(alias, exp.Identifier):
+        return exp.TableAlias(this=alias.copy())
+    return exp.TableAlias(this=exp.to_identifier(table.name))
 
 
 def table_key(table: exp.Table) -> tuple[str, str, str]:

@@ -539,3 +539,22 @@ def test_error_oracle_on_hidden_rows_does_not_fire(secure: bn.SemanticModel, sql
     """A predicate that fails only on hidden rows must never be evaluated on them."""
     expected = len(cust_ids("u_alice")) if kind == "cust" else len(order_ids("u_alice"))
     assert secure.sql(sql, user="u_alice").arrow.column(0)[0].as_py() == expected
+
+
+def test_aliases_built_as_bare_identifiers_survive_the_rewrite(secure_duck: bn.SemanticModel) -> None:
+    """``exp.alias_(table, "c")`` stores the alias as an Identifier, not a TableAlias; both must be kept."""
+    from sqlglot import exp
+
+    from bheem_nb.security.rls import policy_for, secure_tree
+
+    cte = exp.select("customer_id").from_("customers")
+    tree = (exp.select("c.customer_id", "k.customer_id")
+            .from_(exp.alias_(exp.to_table("customers"), "c"))
+            .join(exp.alias_(exp.to_table("_k"), "k"), on="k.customer_id = c.customer_id")
+            .with_("_k", as_=cte))
+    assert policy_for(secure_duck).active
+    alice = bn.User("u_alice", email="alice@acme.com", groups=["managers"], attributes={"region": "North"})
+    secured = secure_tree(secure_duck, tree, "duckdb", alice)
+    rows = secure_duck.connector.execute(secured.sql)
+    assert sorted(rows.column(0).to_pylist()) == cust_ids("u_alice")
+    assert "AS c" in secured.sql and "AS k" in secured.sql
