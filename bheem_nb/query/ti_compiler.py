@@ -93,6 +93,9 @@ class _TimeIntelligence:
         # a period comparison inside a formula (SAMEPERIODLASTYEAR) is a hidden term after the outputs
         self.terms: list[tuple[FieldRef, Modifier | None]] = [(ref, plan.ti.get(ref.label)) for ref in plan.measures]
         for qualified, (base, mod) in plan.ti_leaves.items():
+            if self.grain is None:  # the formula's other measures would cover all dates, not a period
+                raise QueryError(f"a formula comparing periods ({base.qualified} {mod.text()}) needs a time "
+                                 "dimension in the query, e.g. order_date.month")
             check_grain(mod, self.grain, f"{base.qualified} ({mod.text()})")
             self.terms.append((FieldRef(base, None, qualified), mod))
         for ref, _ in plan.group_filters:

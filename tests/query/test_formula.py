@@ -104,6 +104,8 @@ def test_period_comparisons_in_formulas(model: bn.SemanticModel) -> None:
     assert res["prev_month"].tolist() == pytest.approx([float("nan"), *by_month[:-1]], nan_ok=True)
     assert res["north_py"].tolist() == pytest.approx(north, nan_ok=True)
     assert res["growth"].isna().sum() == 12 and res["growth"].notna().sum() == 24
+    with pytest.raises(bn.QueryError, match="needs a time dimension"):
+        model.query(measures=["growth"], dimensions=["region"])
 
 
 @pytest.mark.parametrize(("formula", "message", "caret"), [
