@@ -145,3 +145,65 @@ def test_random_shares(loader: _Loader, rows: list[tuple[dt.date, str | None, fl
         df["p"] = df["p"].map(lambda p: fiscal_year(p, fiscal))
     df = df.rename(columns={"p": f"day.{grain}"})
     assert_same(res.df, df)
+
+
+AS_OF_MODS = ["ytd", "qtd", "mtd", "wtd", "pytd", "pqtd", "pmtd", "ytd_growth_pct", "py", "yoy", "yoy_pct",
+              "qoq", "mom_pct", "wow_pct", "running_total"]
+
+
+def _as_of_reference(facts: pd.DataFrame, mod: str, as_of: dt.date, fiscal: int) -> float | None:
+    """The value for the period containing ``as_of``, by day membership (see docs/time_intelligence.md)."""
+    from dateutil.relativedelta import relativedelta
+
+    from tests.query.ti_reference import pct, same
+
+    def total(keep: Any) -> float:
+        return float(facts.loc[[bool(keep(d)) for d in facts["day"]], "amount"].sum()) if len(facts) else 0.0
+
+    todate = {"ytd": "year", "qtd": "quarter", "mtd": "month", "wtd": "week"}
+    prior = {"pytd": ("year", 12), "pqtd": ("quarter", 3), "pmtd": ("month", 1)}
+    if mod in todate:
+        return total(lambda d: d <= as_of and same(todate[mod], d, as_of, fiscal))
+    if mod in prior:
+        unit, months = prior[mod]
+        cut = as_of - relativedelta(months=months)
+        return total(lambda d: d <= cut and same(unit, d, cut, fiscal))
+    if mod == "ytd_growth_pct":
+        return pct(_as_of_reference(facts, "ytd", as_of, fiscal), _as_of_reference(facts, "pytd", as_of, fiscal))
+    if mod.startswith("rolling"):
+        n, unit = mod[8:-1].split(", ")
+        lo = as_of - (dt.timedelta(days=int(n) * {"day": 1, "week": 7}[unit]) if unit in ("day", "week")
+                      else relativedelta(months=int(n) * {"month": 1, "quarter": 3, "year": 12}[unit]))
+        return total(lambda d: lo < d <= as_of)
+    if mod == "running_total":
+        return total(lambda d: d <= as_of)
+    unit, back = {"py": ("year", relativedelta(years=1)), "yoy": ("year", relativedelta(years=1)),
+                  "yoy_pct": ("year", relativedelta(years=1)), "qoq": ("quarter", relativedelta(months=3)),
+                  "mom_pct": ("month", relativedelta(months=1)), "wow_pct": ("week", relativedelta(days=7))}[mod]
+    now = total(lambda d: same(unit, d, as_of, fiscal))
+    before = total(lambda d: same(unit, d, as_of - back, fiscal))
+    if mod == "py":
+        return before
+    return pct(now, before) if mod.endswith("_pct") else now - before
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(rows=rows_strategy, as_of=st.dates(FIRST, LAST) | st.sampled_from([dt.date(2020, 2, 29), dt.date(2021, 3, 31)]),
+       fiscal=st.sampled_from([1, 4, 7, 10]), by_region=st.booleans(),
+       mods=st.lists(st.sampled_from(AS_OF_MODS) | st.builds(lambda n, u: f"rolling({n}, {u})", st.integers(1, 4),
+                                                             st.sampled_from(["day", "week", "month", "year"])),
+                     min_size=1, max_size=3, unique=True))
+def test_random_as_of(loader: _Loader, rows: list[tuple[dt.date, str | None, float | None]], as_of: dt.date,
+                      fiscal: int, by_region: bool, mods: list[str]) -> None:
+    loader.load(rows)
+    labels = [f"amount:{m}" for m in mods]
+    dims = ["region"] if by_region else []
+    res = _model(loader.conn, fiscal).query(measures=labels, dimensions=dims, as_of=as_of.isoformat())
+    facts = pd.DataFrame(rows, columns=["day", "region", "amount"])
+    groups = [(r, facts[facts["region"].isna()] if pd.isna(r) else facts[facts["region"] == r])
+              for r in facts["region"].drop_duplicates()] if by_region else [(None, facts)]
+    out = [{**({"region": r} if by_region else {}),
+            **{lab: _as_of_reference(part, m, as_of, fiscal) for lab, m in zip(labels, mods, strict=True)}}
+           for r, part in groups]
+    assert_same(res.df, pd.DataFrame(out, columns=[*dims, *labels]))
