@@ -131,7 +131,7 @@ class SemanticModel:
         rows = []
         for f in self.fields.by_qualified.values():
             spec = f.spec
-            kind_type = f.spec.type if isinstance(f, DimensionField) else (f.spec.agg or "derived")
+            kind_type = f.spec.type if isinstance(f, DimensionField) else _measure_type(f)
             rows.append(
                 {
                     "field": f.qualified,
@@ -151,6 +151,15 @@ class SemanticModel:
         n_dims = sum(isinstance(f, DimensionField) for f in self.fields.by_qualified.values())
         n_meas = len(self.fields.by_qualified) - n_dims
         return f"<SemanticModel {self.name!r}: {len(self.spec.tables)} tables, {n_dims} dimensions, {n_meas} measures>"
+
+
+def _measure_type(m: MeasureField) -> str:
+    """``sum``…, ``derived``, ``formula`` or the time-intelligence form, e.g. ``revenue:ytd``."""
+    if m.spec.ti is not None:
+        return f"{m.spec.base}:{m.spec.ti}"
+    if m.spec.formula is not None:
+        return "formula"
+    return m.spec.agg or "derived"
 
 
 def _build_catalog(spec: ModelSpec) -> FieldCatalog:
