@@ -48,6 +48,14 @@ fi
 echo "==> pip install -e '.[dev]'"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
 
+# the widgets' front end: rebuilt from js/ (pinned by package-lock.json) so widgets/static matches the sources
+if command -v npm >/dev/null; then
+  echo "==> npm ci && npm run build (js/)"
+  (cd js && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
+else
+  echo "warning: npm is missing; using the committed widgets/static bundle" >&2
+fi
+
 echo "==> ruff check ."
 .venv/bin/ruff check .
 

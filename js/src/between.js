@@ -1,0 +1,49 @@
+// Between slicer: a two-thumb range slider with typed inputs. value = [lo, hi]; [] = everything.
+import { debounce, h, save, uid } from "./lib/dom.js";
+
+function render({ model, el }) {
+  const id = uid("between");
+  const lo = h("input", { type: "range", class: "bn-range bn-range-lo", "aria-label": "Minimum" });
+  const hi = h("input", { type: "range", class: "bn-range bn-range-hi", "aria-label": "Maximum" });
+  const loBox = h("input", { type: "number", class: "bn-num bn-num-lo", "aria-label": "Minimum value" });
+  const hiBox = h("input", { type: "number", class: "bn-num bn-num-hi", "aria-label": "Maximum value" });
+  const label = h("div", { class: "bn-slicer-label", id: `${id}-label` });
+  const root = h("div", { class: "bn-slicer bn-between", "data-slicer": "between", role: "group", "aria-labelledby": `${id}-label` },
+    label, h("div", { class: "bn-range-wrap" }, lo, hi), h("div", { class: "bn-num-row" }, loBox, h("span", {}, "to"), hiBox));
+  el.append(root);
+
+  const current = () => {
+    const v = model.get("value");
+    return v && v.length === 2 ? v : [model.get("min"), model.get("max")];
+  };
+  const send = (a, b) => save(model, "value", [Math.min(a, b), Math.max(a, b)]);
+  const sendLater = debounce(send, 300);
+
+  function draw() {
+    label.textContent = model.get("label");
+    const [a, b] = current();
+    for (const input of [lo, hi, loBox, hiBox]) {
+      input.min = model.get("min");
+      input.max = model.get("max");
+      input.step = model.get("step");
+    }
+    lo.value = a; hi.value = b; loBox.value = a; hiBox.value = b;
+  }
+
+  function onSlide() {
+    let a = Number(lo.value), b = Number(hi.value);
+    if (a > b) [a, b] = [b, a];
+    loBox.value = a; hiBox.value = b;
+    sendLater(a, b);
+  }
+  lo.addEventListener("input", onSlide);
+  hi.addEventListener("input", onSlide);
+  const onTyped = () => { lo.value = loBox.value; hi.value = hiBox.value; send(Number(loBox.value), Number(hiBox.value)); };
+  loBox.addEventListener("change", onTyped);
+  hiBox.addEventListener("change", onTyped);
+
+  draw();
+  for (const name of ["value", "min", "max", "step", "label"]) model.on(`change:${name}`, draw);
+}
+
+export default { render };

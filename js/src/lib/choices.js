@@ -1,0 +1,129 @@
+// The shared view of Dropdown, ListSlicer and Tile: the same traitlets (options, value, multi,
+// search, total), three layouts. Selecting nothing means "all".
+import { debounce, fmtCount, h, save, uid } from "./dom.js";
+
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+export function renderChoices({ model, el }, layout) {
+  const id = uid(layout);
+  const root = h("div", { class: `bn-slicer bn-${layout}`, "data-slicer": layout });
+  const label = h("div", { class: "bn-slicer-label", id: `${id}-label` });
+  root.append(label);
+  el.append(root);
+
+  const selected = () => model.get("value") || [];
+  const isSelected = (v) => selected().some((s) => same(s, v));
+  const setValue = (v) => save(model, "value", v);
+
+  function toggle(v) {
+    const multi = model.get("multi");
+    if (!multi) return setValue(isSelected(v) ? [] : [v]);
+    setValue(isSelected(v) ? selected().filter((s) => !same(s, v)) : [...selected(), v]);
+  }
+
+  function selectAll() {
+    const search = model.get("search");
+    if (!search) return setValue([]);
+    const visible = model.get("options").map((o) => o.value);
+    setValue([...selected(), ...visible.filter((v) => !isSelected(v))]);
+  }
+
+  // search box (dropdown and list), debounced: the engine answers with the matching page
+  const sendSearch = debounce((text) => save(model, "search", text), 300);
+  const search = h("input", {
+    type: "search", class: "bn-slicer-search", placeholder: "Search",
+    "aria-label": "Search", oninput: (e) => sendSearch(e.target.value),
+  });
+
+  const list = h("div", {
+    class: "bn-options", role: layout === "tile" ? "group" : "listbox",
+    "aria-labelledby": `${id}-label`, "aria-multiselectable": layout === "tile" ? null : "true",
+  });
+  const more = h("div", { class: "bn-more" });
+
+  const cleanups = [];
+  let button = null;
+  let panel = null;
+  if (layout === "dropdown") {
+    button = h("button", {
+      type: "button", class: "bn-dropdown-button", "aria-haspopup": "listbox", "aria-expanded": "false",
+      "aria-labelledby": `${id}-label ${id}-summary`,
+      onclick: () => setOpen(panel.hidden),
+    }, h("span", { class: "bn-summary", id: `${id}-summary` }), h("span", { class: "bn-caret", "aria-hidden": "true" }, "▾"));
+    panel = h("div", { class: "bn-panel", hidden: true }, search, list, more);
+    root.append(button, panel);
+    // Escape or a click outside closes the panel (the list may have been redrawn under the focus)
+    const onKey = (e) => { if (e.key === "Escape" && !panel.hidden) { setOpen(false); button.focus(); } };
+    const onClick = (e) => { if (!panel.hidden && !root.contains(e.target)) setOpen(false); };
+    document.addEventListener("keydown", onKey);
+    document.addEventListener("click", onClick);
+    cleanups.push(() => { document.removeEventListener("keydown", onKey); document.removeEventListener("click", onClick); });
+  } else if (layout === "list") {
+    root.append(search, list, more);
+  } else {
+    root.append(list);
+  }
+
+  function setOpen(open) {
+    panel.hidden = !open;
+    button.setAttribute("aria-expanded", String(open));
+    if (open) search.focus();
+  }
+
+  function summary() {
+    const v = selected();
+    if (!v.length) return "All";
+    if (v.length === 1) return String(v[0] ?? "(blank)");
+    return `${v.length} selected`;
+  }
+
+  function draw() {
+    label.textContent = model.get("label");
+    if (button) button.querySelector(".bn-summary").textContent = summary();
+    const opts = model.get("options") || [];
+    const rows = [];
+    if (layout !== "tile" && model.get("multi")) {
+      const all = !selected().length;
+      rows.push(h("label", { class: "bn-option bn-select-all", role: "option", "aria-selected": String(all) },
+        h("input", { type: "checkbox", checked: all, onchange: selectAll }), h("span", {}, "Select all")));
+    } else if (layout === "tile") {
+      rows.push(h("button", {
+        type: "button", class: "bn-tile-btn" + (selected().length ? "" : " bn-on"), "aria-pressed": String(!selected().length),
+        onclick: () => setValue([]),
+      }, "All"));
+    }
+    for (const o of opts) {
+      const on = isSelected(o.value);
+      if (layout === "tile") {
+        rows.push(h("button", {
+          type: "button", class: "bn-tile-btn" + (on ? " bn-on" : ""), "aria-pressed": String(on), "data-value": JSON.stringify(o.value),
+          title: `${o.label}: ${fmtCount(o.count)}`, onclick: () => toggle(o.value),
+        }, o.label));
+      } else {
+        rows.push(h("label", { class: "bn-option", role: "option", "aria-selected": String(on), "data-value": JSON.stringify(o.value) },
+          h("input", { type: model.get("multi") ? "checkbox" : "radio", name: id, checked: on, onchange: () => toggle(o.value) }),
+          h("span", { class: "bn-option-label" }, o.label),
+          h("span", { class: "bn-count" }, fmtCount(o.count))));
+      }
+    }
+    // keep keyboard focus on the same option across redraws
+    const focused = list.contains(document.activeElement) ? document.activeElement.closest("[data-value]") : null;
+    const focusKey = focused ? focused.getAttribute("data-value") : null;
+    list.replaceChildren(...rows);
+    if (focusKey !== null) {
+      const again = [...list.querySelectorAll("[data-value]")].find((n) => n.getAttribute("data-value") === focusKey);
+      if (again) (again.matches("button") ? again : again.querySelector("input")).focus();
+    }
+    const total = model.get("total");
+    const shown = opts.length;
+    more.textContent = total > shown ? `Showing the first ${fmtCount(shown)}; type to narrow` : "";
+    if (document.activeElement !== search) search.value = model.get("search");
+  }
+
+  draw();
+  for (const name of ["options", "value", "label", "multi", "total", "search"]) model.on(`change:${name}`, draw);
+  return () => {
+    for (const name of ["options", "value", "label", "multi", "total", "search"]) model.off(`change:${name}`, draw);
+    for (const undo of cleanups) undo();
+  };
+}

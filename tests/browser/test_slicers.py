@@ -1,0 +1,244 @@
+"""Slicers in a real browser: notebooks/03_slicers.ipynb served by Voilà, operated like a person.
+
+Each step clicks, types or drags one slicer, then waits until the table on the page shows
+exactly what a direct ``model.query`` with the same filters returns (the reference is
+computed here, in the test process, on the same demo database). Every step saves a
+screenshot to tests/artifacts/slicer_<type>.png and records the time from the user's action
+to the right numbers on screen; the median over repeated tile clicks is printed
+(run with ``-s`` to see it). ``BHEEM_SLICER_ROWS`` sets the demo size (default 20k).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import bheem_nb as bn
+from bheem_nb.demo_data import generate_demo_data
+from tests.browser.test_demo_dashboard import CHROMIUM_ARGS, START_TIMEOUT_S, _listening, ensure_chromium
+from tests.conftest import free_port, missing
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK = ROOT / "notebooks" / "03_slicers.ipynb"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+ROWS = int(os.environ.get("BHEEM_SLICER_ROWS", "20000"))
+TIMEOUT_MS = 120_000
+MEASURES = ["revenue", "orders", "units"]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, bn.SemanticModel]]:
+    """Voilà on a free port serving the slicer notebook over a fresh demo; yields (url, model)."""
+    voila = Path(sys.executable).parent / "voila"
+    if not voila.exists():
+        missing("voila is not installed in this environment: pip install -e '.[notebook]'")
+    work = tmp_path_factory.mktemp("voila_slicers")
+    model_yml = generate_demo_data(work / "demo.duckdb", rows=ROWS)
+    env = {**os.environ, "BHEEM_DEMO_MODEL": str(model_yml), "BHEEM_DEMO_DIR": str(work)}
+    port = free_port()
+    log_path = work / "voila.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [str(voila), str(NOTEBOOK), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not _listening(port):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"Voilà did not start on port {port}:\n{log_path.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}/", bn.SemanticModel.from_yaml(model_yml)
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(proc.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                proc.wait(timeout=15)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+
+
+class Page:
+    """The slicer page plus the reference model; ``expect(filters)`` waits for the right numbers."""
+
+    def __init__(self, page: Any, model: bn.SemanticModel, as_of: str) -> None:
+        self.page, self.model, self.as_of = page, model, as_of
+        self.timings: dict[str, list[float]] = {}
+        self._refs: dict[str, list[list[Any]]] = {}
+
+    def reference(self, filters: list[bn.Filter]) -> list[list[Any]]:
+        """The engine's answer for ``filters`` (memoised, so a timed step never waits on it)."""
+        key = repr(filters)
+        if key not in self._refs:
+            self._refs[key] = self._query(filters)
+        return self._refs[key]
+
+    def _query(self, filters: list[bn.Filter]) -> list[list[Any]]:
+        df = self.model.query(measures=MEASURES, dimensions=["category"], filters=filters,
+                              order=[("category", "asc")], as_of=self.as_of).df
+        return [[r.category, float(r.revenue), int(r.orders), int(r.units)] for r in df.itertuples()]
+
+    def shown(self) -> list[list[Any]]:
+        return self.page.evaluate(
+            "() => [...document.querySelectorAll('.bn-tableview tbody tr')].map("
+            "tr => [...tr.querySelectorAll('td')].map(td => JSON.parse(td.dataset.value)))")  # type: ignore[no-any-return]
+
+    def expect(self, filters: list[bn.Filter], step: str, since: float) -> list[list[Any]]:
+        """Wait until the table equals the reference for ``filters``; record seconds since ``since``."""
+        want = self.reference(filters)
+        assert want, f"{step}: the reference query is empty; pick filters that leave rows"
+        self.page.wait_for_function(
+            """want => {
+                const rows = [...document.querySelectorAll('.bn-tableview tbody tr')].map(
+                    tr => [...tr.querySelectorAll('td')].map(td => JSON.parse(td.dataset.value)));
+                return rows.length === want.length && rows.every((r, i) => r[0] === want[i][0]
+                    && Math.abs(r[1] - want[i][1]) < 0.005 && r[2] === want[i][2] && r[3] === want[i][3]);
+            }""",
+            arg=want, timeout=TIMEOUT_MS, polling="raf",
+        )
+        self.timings.setdefault(step, []).append(time.perf_counter() - since)
+        return want
+
+    def shot(self, name: str) -> None:
+        height = self.page.evaluate(
+            "Math.max(document.body.scrollHeight,"
+            " (document.querySelector('#rendered_cells') || document.body).scrollHeight)")
+        self.page.set_viewport_size({"width": 1200, "height": min(max(int(height), 700), 3000)})
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"slicer_{name}.png"), full_page=True)
+
+
+def test_each_slicer_changes_the_table_to_the_engines_numbers(served: tuple[str, bn.SemanticModel]) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    url, model = served
+    chromium = ensure_chromium()
+    last_day = model.query(dimensions=["order_date.day"], order=[("order_date.day", "desc")], limit=1).df.iloc[0, 0]
+    as_of = str(last_day)[:10]
+    errors: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(url, timeout=TIMEOUT_MS)
+            page.wait_for_selector(".bn-tableview tbody tr", timeout=TIMEOUT_MS)
+            ui = Page(page, model, as_of)
+            ui.expect([], "initial", time.perf_counter())
+            _operate_every_slicer(ui, page, model)
+            _measure_clicks(ui, page)
+        finally:
+            browser.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+    medians = {step: round(statistics.median(ts) * 1000) for step, ts in ui.timings.items()}
+    print(f"\nslicer timings at {ROWS:,} rows (ms, median per step): {json.dumps(medians)}")
+    assert statistics.median(ui.timings["typed bound (uncached)"]) < 5.0
+
+
+def _operate_every_slicer(ui: Page, page: Any, model: bn.SemanticModel) -> None:
+    expect = pytest.importorskip("playwright.sync_api").expect
+    filters: list[bn.Filter] = []
+
+    # dropdown: open it, type to search (the engine narrows the options), tick a value
+    page.click(".bn-dropdown .bn-dropdown-button")
+    page.fill(".bn-dropdown .bn-slicer-search", "eur")
+    expect(page.locator(".bn-dropdown .bn-option:not(.bn-select-all)")).to_have_count(1, timeout=TIMEOUT_MS)
+    filters.append(bn.Filter("region", "=", "Europe"))
+    ui.reference(filters)
+    t0 = time.perf_counter()
+    page.locator(".bn-dropdown .bn-option", has_text="Europe").click()
+    ui.expect(filters, "dropdown click", t0)
+    expect(page.locator(".bn-dropdown .bn-summary")).to_have_text("Europe")
+    ui.shot("dropdown")
+    page.keyboard.press("Escape")
+    expect(page.locator(".bn-dropdown .bn-panel")).to_be_hidden()
+
+    # list: the options were narrowed by the dropdown (cascading), counts included
+    corporate = model.query(measures=["orders"], filters=[*filters, bn.Filter("segment", "=", "Corporate")]).df
+    corporate_row = page.locator(".bn-list .bn-option", has_text="Corporate")
+    expect(corporate_row.locator(".bn-count")).to_have_text(f"{int(corporate.iloc[0, 0]):,}", timeout=TIMEOUT_MS)
+    filters.append(bn.Filter("segment", "=", "Corporate"))
+    ui.reference(filters)
+    t0 = time.perf_counter()
+    corporate_row.click()
+    ui.expect(filters, "list click", t0)
+    ui.shot("list")
+
+    # tile: one button
+    filters.append(bn.Filter("channel", "=", "online"))
+    ui.reference(filters)
+    t0 = time.perf_counter()
+    page.locator(".bn-tile-btn", has_text="online").click()
+    ui.expect(filters, "tile click", t0)
+    expect(page.locator(".bn-tile-btn", has_text="online")).to_have_attribute("aria-pressed", "true")
+    ui.shot("tile")
+
+    # between: drag the upper thumb to the left, then type the lower bound
+    wrap = page.locator(".bn-between .bn-range-wrap").bounding_box()
+    assert wrap is not None
+    y = wrap["y"] + 18
+    page.mouse.move(wrap["x"] + wrap["width"] - 10, y)
+    page.mouse.down()
+    page.mouse.move(wrap["x"] + wrap["width"] * 0.62, y, steps=8)
+    t0 = time.perf_counter()
+    page.mouse.up()
+    hi = int(page.input_value(".bn-between .bn-num-hi"))
+    assert 3 < hi < 12, f"the drag should have moved the upper bound, it is {hi}"
+    ui.expect([*filters, bn.Filter("dates.month", "between", [1, hi])], "between drag", t0)
+    page.fill(".bn-between .bn-num-lo", "3")
+    filters.append(bn.Filter("dates.month", "between", [3, hi]))
+    ui.reference(filters)
+    t0 = time.perf_counter()
+    page.press(".bn-between .bn-num-lo", "Tab")
+    ui.expect(filters, "between typed", t0)
+    ui.shot("between")
+
+    # relative date: last 9 months before the data's last day
+    page.select_option(".bn-relative-date .bn-rel-mode", "last")
+    page.select_option(".bn-relative-date .bn-rel-unit", "month")
+    page.fill(".bn-relative-date .bn-rel-n", "9")
+    filters.append(bn.Filter("order_date", "relative_date", [-9, "month"]))
+    ui.reference(filters)
+    t0 = time.perf_counter()
+    page.press(".bn-relative-date .bn-rel-n", "Tab")
+    ui.expect(filters, "relative date", t0)
+    expect(page.locator(".bn-relative-date .bn-note")).to_have_text(f"relative to {ui.as_of}")
+    ui.shot("relative_date")
+
+    # clear all: every slicer back to "all", the table back to the unfiltered numbers
+    ui.reference([])
+    t0 = time.perf_counter()
+    page.get_by_role("button", name="Clear all filters").click()
+    ui.expect([], "clear all", t0)
+    expect(page.locator(".bn-dropdown .bn-summary")).to_have_text("All")
+    ui.shot("cleared")
+
+
+def _measure_clicks(ui: Page, page: Any) -> None:
+    """Type ten different lower month bounds (each a query the kernel has not cached), then click tiles."""
+    page.locator(".bn-tile-btn", has_text="store").click()
+    ui.expect([bn.Filter("channel", "=", "store")], "tile click", time.perf_counter())
+    for lo in range(1, 11):
+        filters = [bn.Filter("channel", "=", "store"), bn.Filter("dates.month", "between", [lo, 12])]
+        if lo == 1:
+            filters = filters[:1]  # the full range is no filter
+        ui.reference(filters)
+        page.fill(".bn-between .bn-num-lo", str(lo))
+        t0 = time.perf_counter()
+        page.press(".bn-between .bn-num-lo", "Tab")
+        ui.expect(filters, "typed bound (uncached)", t0)

@@ -1,0 +1,228 @@
+"""Slicers: anywidget views whose state is a few traitlets and whose logic stays in Python.
+
+Each slicer belongs to a :class:`FilterContext`. Its options come from the engine (distinct
+values with the context's count measure, narrowed by every other slicer's filters); its
+``value`` traitlet, set by the browser, becomes :class:`bheem_nb.Filter` objects through
+:meth:`filters`. No traitlet carries SQL or the user: those stay in the kernel.
+
+    ctx = FilterContext(model)
+    ctx.dropdown("region")             # multi-select with search and select all
+    ctx.checklist("segment")           # checkboxes
+    ctx.tile("channel")                # buttons
+    ctx.between("dates.month")         # numeric range slider with typed inputs
+    ctx.relative_date("order_date")    # last N days/weeks/months..., this/previous period
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import pathlib
+from typing import Any, ClassVar
+
+import anywidget
+import traitlets
+
+from bheem_nb.query.spec import Filter
+
+STATIC = pathlib.Path(__file__).parent / "static"
+CSS = STATIC / "widgets.css"
+UNITS = ("day", "week", "month", "quarter", "year")
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly option value (numpy scalars and dates become plain Python)."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def field_label(model: Any, field: str) -> str:
+    """The model's label for ``field`` ("region" -> "Region"), or the field name."""
+    for info in model.describe():
+        name = str(info["field"])
+        if name == field or name.endswith("." + field):
+            return str(info["label"] or field)
+    return field
+
+
+class Slicer(anywidget.AnyWidget):  # type: ignore[misc]
+    """Base class: a key on the context, a label, and filters derived from ``value``."""
+
+    _css = CSS
+    label = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, context: Any, field: str, *, key: str | None = None, label: str | None = None,
+                 **kw: Any) -> None:
+        super().__init__(label=label or field_label(context.model, field), **kw)
+        self.context = context
+        self.field = field
+        self.key = key or field
+        self.observe(self._on_value, names="value")
+
+    def _on_value(self, change: dict[str, Any]) -> None:
+        self.context.set_filters(self.key, self.filters())
+
+    def filters(self) -> list[Filter]:
+        raise NotImplementedError
+
+    def clear(self) -> None:
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """Reload the options from the engine (the context calls this when other filters change)."""
+
+    def url_state(self) -> Any:
+        """The value to put in a shared URL, or None when the slicer does not filter."""
+        return self.value if self.filters() else None
+
+    def set_url_state(self, state: Any) -> None:
+        self.value = state
+
+
+class Dropdown(Slicer):
+    """Pick values of a dimension; ``value == []`` means all. ``search`` narrows the options in the engine.
+
+    Options are ``{"value", "label", "count"}`` dicts, sorted by value, at most ``page_size`` of them
+    per search (``total`` tells the front end how many matched), so a high-cardinality column
+    never travels to the browser whole.
+    """
+
+    _esm = STATIC / "dropdown.js"
+    options = traitlets.List(traitlets.Dict()).tag(sync=True)
+    value = traitlets.List().tag(sync=True)
+    multi = traitlets.Bool(True).tag(sync=True)
+    search = traitlets.Unicode("").tag(sync=True)
+    total = traitlets.Int(0).tag(sync=True)
+    page_size = traitlets.Int(200).tag(sync=True)
+
+    def __init__(self, context: Any, field: str, *, multi: bool = True, page_size: int = 200, **kw: Any) -> None:
+        super().__init__(context, field, multi=multi, page_size=page_size, **kw)
+        self.observe(lambda _: self.refresh(), names="search")
+
+    def filters(self) -> list[Filter]:
+        if not self.value:
+            return []
+        if len(self.value) == 1:
+            return [Filter(self.field, "=", self.value[0])]
+        return [Filter(self.field, "in", list(self.value))]
+
+    def clear(self) -> None:
+        self.value = []
+        self.search = ""
+
+    def option_query(self) -> dict[str, Any]:
+        """The query spec of this slicer's options (without the other slicers' filters)."""
+        filters = [Filter(self.field, "contains", self.search)] if self.search.strip() else []
+        return {"measures": [self.context.count_measure], "dimensions": [self.field], "filters": filters,
+                "order": [(self.field, "asc")], "limit": self.page_size + 1}
+
+    def refresh(self) -> None:
+        spec = self.option_query()
+        df = self.context.query_except(self.key, **spec).df
+        values = [_plain(v) for v in df.iloc[:, 0]]
+        counts = [int(c) if c == c else 0 for c in df.iloc[:, 1]]
+        opts = [{"value": v, "label": "(blank)" if v is None else str(v), "count": c} for v, c in zip(values, counts,
+                                                                                                     strict=True)]
+        self.total = len(opts)
+        self.options = opts[: self.page_size]
+
+
+class ListSlicer(Dropdown):
+    """The same choice as a vertical list of checkboxes (always open)."""
+
+    _esm = STATIC / "list.js"
+
+
+class Tile(Dropdown):
+    """The same choice as a row of buttons; single-select unless ``multi=True``."""
+
+    _esm = STATIC / "tile.js"
+
+    def __init__(self, context: Any, field: str, *, multi: bool = False, **kw: Any) -> None:
+        super().__init__(context, field, multi=multi, **kw)
+
+
+class Between(Slicer):
+    """A numeric range: ``value == [lo, hi]``; the full range (or ``[]``) means no filter.
+
+    ``min``/``max`` come from the engine (the field's smallest and largest value under the
+    other slicers' filters); ``step`` is the slider's step.
+    """
+
+    _esm = STATIC / "between.js"
+    value = traitlets.List().tag(sync=True)
+    min = traitlets.Float(0.0).tag(sync=True)
+    max = traitlets.Float(0.0).tag(sync=True)
+    step = traitlets.Float(1.0).tag(sync=True)
+
+    def __init__(self, context: Any, field: str, *, step: float = 1.0, **kw: Any) -> None:
+        super().__init__(context, field, step=step, **kw)
+
+    def filters(self) -> list[Filter]:
+        if len(self.value) != 2:
+            return []
+        lo, hi = (float(v) for v in self.value)
+        if lo <= self.min and hi >= self.max:
+            return []
+        return [Filter(self.field, "between", [_num(lo), _num(hi)])]
+
+    def clear(self) -> None:
+        self.value = []
+
+    def refresh(self) -> None:
+        def edge(direction: str) -> float:
+            df = self.context.query_except(self.key, measures=[self.context.count_measure], dimensions=[self.field],
+                                           filters=[Filter(self.field, "not_null")],
+                                           order=[(self.field, direction)], limit=1).df
+            return float(df.iloc[0, 0]) if len(df) else 0.0
+
+        with self.hold_trait_notifications():
+            self.min, self.max = edge("asc"), edge("desc")
+
+
+class RelativeDate(Slicer):
+    """Dates relative to the context's ``as_of``: ``value == {"mode", "n", "unit"}`` or ``{}`` (all dates).
+
+    ``mode`` is ``last`` (the last ``n`` units up to as_of: ``relative_date``), ``this`` (the
+    period so far) or ``previous`` (the whole period before: both ``relative_period``).
+    """
+
+    _esm = STATIC / "relative_date.js"
+    value = traitlets.Dict().tag(sync=True)
+    units = traitlets.List(traitlets.Unicode(), list(UNITS)).tag(sync=True)
+    as_of = traitlets.Unicode("").tag(sync=True)
+    MODES: ClassVar[tuple[str, ...]] = ("last", "this", "previous")
+
+    def __init__(self, context: Any, field: str, **kw: Any) -> None:
+        super().__init__(context, field, **kw)
+        self.as_of = (context.as_of or dt.date.today()).isoformat()
+
+    def filters(self) -> list[Filter]:
+        mode, unit = self.value.get("mode"), self.value.get("unit")
+        if mode not in self.MODES or unit not in UNITS:
+            return []
+        if mode == "last":
+            n = int(self.value.get("n") or 0)
+            return [Filter(self.field, "relative_date", [-n, unit])] if n > 0 else []
+        return [Filter(self.field, "relative_period", [0 if mode == "this" else -1, unit])]
+
+    def clear(self) -> None:
+        self.value = {}
+
+
+def _num(x: float) -> int | float:
+    return int(x) if float(x).is_integer() else x
+
+
+SLICERS: dict[str, type[Slicer]] = {
+    "dropdown": Dropdown,
+    "list": ListSlicer,
+    "tile": Tile,
+    "between": Between,
+    "relative_date": RelativeDate,
+}
