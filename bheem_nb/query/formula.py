@@ -28,13 +28,14 @@ _COMPARE = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.And, exp.Or, 
 _FUNCS = (exp.If, exp.Case, exp.Coalesce, exp.Abs, exp.Round)
 _CONDITION = (*_COMPARE, exp.In, exp.Between, exp.Paren, exp.Literal, exp.Null, exp.Boolean, exp.Neg, exp.Column,
               exp.Identifier, exp.Tuple)
-_NOT_YET = ("INCLUDE",)
+_NOT_YET: tuple[str, ...] = ()
+_OUTER = {exp.Avg: "avg", exp.Min: "min", exp.Max: "max", exp.Sum: "sum"}
 _LOD = ("FIXED", "EXCLUDE")
 _REMOVE = ("ALL", "AL_", "REMOVEFILTERS")
 _PERIODS = ("SAMEPERIODLASTYEAR", "DATEADD")
 _DATEADD_UNITS = ("day", "week", "month", "quarter", "year")
 FUNCTIONS = ("DIVIDE", "IF", "COALESCE", "ABS", "ROUND", "CALCULATE", "SAMEPERIODLASTYEAR", "DATEADD", "ALL",
-             "REMOVEFILTERS", "FIXED", "EXCLUDE")
+             "REMOVEFILTERS", "FIXED", "EXCLUDE", "AVG/MIN/MAX/SUM(INCLUDE)")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Lod:
     mode: str  # "fixed" | "exclude" | "all"
     dims: tuple[tuple[str, str | None], ...]  # (qualified field, grain)
     text: str
+    outer: str | None = None  # INCLUDE: how the finer values become one per query row (avg, min, max, sum)
 Shift = Modifier | None
 
 
@@ -77,7 +79,7 @@ class _Translator:
         self.fields: dict[str, MeasureField] = {}
         self.ti_leaves: dict[str, tuple[MeasureField, Modifier]] = {}
         self.lod_leaves: dict[str, Lod] = {}
-        self.lod: tuple[str, tuple[tuple[str, str | None], ...], str] | None = None
+        self.lod: tuple[str, tuple[tuple[str, str | None], ...], str, str | None] | None = None
 
     def error(self, message: str, start: int, end: int | None = None) -> QueryError:
         return QueryError(f"{self.where}: {message}{_caret(self.text, start, end)}")
@@ -99,6 +101,14 @@ class _Translator:
             return self.leaf(node, filters, shift)
         if isinstance(node, exp.Anonymous):
             return self.function(node, filters, shift)
+        inner = node.this if isinstance(node, tuple(_OUTER)) else None
+        if isinstance(inner, exp.Anonymous) and str(inner.name).upper() == "INCLUDE":
+            args = inner.expressions
+            if not args:
+                raise self.node_error(inner, "INCLUDE takes (dimension, …: expression)")
+            dims = self.lod_dims(inner, args[:-1])
+            outer = next(v for k, v in _OUTER.items() if isinstance(node, k))
+            return self.at_level("include", dims, inner, lambda: self.translate(args[-1], filters, shift), outer)
         if not isinstance(node, (*_ARITH, *_COMPARE, *_FUNCS)):
             raise self.node_error(node, f"{node.key.upper()} is not allowed in a formula; use arithmetic, "
                                         f"comparisons and {', '.join(FUNCTIONS)}")
@@ -153,6 +163,9 @@ class _Translator:
         if name == "DATEADD":
             raise self.node_error(node, "DATEADD(n, unit) is a CALCULATE filter, e.g. "
                                         "CALCULATE(revenue, DATEADD(-1, month))")
+        if name == "INCLUDE":
+            raise self.node_error(node, "INCLUDE needs an outer aggregate for the finer values, e.g. "
+                                        "AVG(INCLUDE(customer: revenue)); AVG, MIN, MAX and SUM work")
         if name in _NOT_YET:
             hint = ("; for time comparisons use a time-intelligence measure, e.g. {base: revenue, ti: py}"
                     if name in ("SAMEPERIODLASTYEAR", "DATEADD") else "")
@@ -176,10 +189,10 @@ class _Translator:
         return tuple(out)
 
     def at_level(self, mode: str, dims: tuple[tuple[str, str | None], ...], node: exp.Expr,
-                 inner: object) -> exp.Expr:
+                 inner: object, outer: str | None = None) -> exp.Expr:
         if self.lod is not None:
             raise self.node_error(node, "levels of detail do not nest")
-        self.lod = (mode, dims, node.sql())
+        self.lod = (mode, dims, node.sql(), outer)
         try:
             assert callable(inner)
             return exp.Paren(this=inner())
@@ -236,9 +249,9 @@ class _Translator:
             if shift is not None:
                 raise self.error("a level of detail and a period comparison cannot be combined yet",
                                  meta.get("start", 0), meta.get("end"))
-            mode, dims, text = self.lod
+            mode, dims, text, outer = self.lod
             name = f"{m.name}__{self.owner}{len(self.fields) + len(self.ti_leaves) + len(self.lod_leaves)}"
-            self.lod_leaves[f"{m.table}.{name}"] = Lod(m, mode, dims, text)
+            self.lod_leaves[f"{m.table}.{name}"] = Lod(m, mode, dims, text, outer)
             return exp.column(name, table=m.table)
         if shift is not None:
             name = f"{m.name}__{self.owner}{len(self.fields) + len(self.ti_leaves)}"

@@ -41,6 +41,8 @@ def lod_values(model: SemanticModel, plan: Plan, select: exp.Select, dim_exprs: 
 
 
 def _needs_subquery(lod: Lod, plan: Plan) -> bool:
+    if lod.mode == "include":
+        return True
     removed = {q for q, _ in lod.dims} if lod.mode == "all" else set()
     if any(r.field.qualified in removed for r, _ in plan.row_filters):
         return True
@@ -66,15 +68,24 @@ def _joined(model: SemanticModel, plan: Plan, select: exp.Select, dim_exprs: lis
     removed = {q for q, _ in lod.dims} if lod.mode == "all" else set()
     dims = [replace(r, label=f"d{i}") for i, r in enumerate(r for r, keep in zip(plan.dimensions, kept, strict=True)
                                                              if keep)]
+    finer = [replace(model.fields.resolve(f"{q}.{g}" if g else q), label=f"i{i}")
+             for i, (q, g) in enumerate(lod.dims)] if lod.mode == "include" else []
     base, derived = _expand([lod.base], model, plan.extra)
     homes: dict[str, list[MeasureField]] = {}
     for m in base.values():
         homes.setdefault(m.table, []).append(m)
-    sub = Plan(dimensions=dims, measures=[FieldRef(lod.base, None, "v")],
+    sub = Plan(dimensions=[*dims, *finer], measures=[FieldRef(lod.base, None, "v")],
                row_filters=[(r, f) for r, f in plan.row_filters if r.field.qualified not in removed],
                group_filters=[], base_measures=base, derived=derived, order=[], limit=None, as_of=plan.as_of,
                homes=homes, extra=plan.extra)
     body = _Compiler(model, sub, dialect).build()
+    if finer:  # INCLUDE: per finer group first, then the outer aggregate per query row
+        outer = {"avg": exp.Avg, "min": exp.Min, "max": exp.Max, "sum": exp.Sum}[lod.outer or "avg"]
+        keys = [exp.column(f"d{i}", table="_in", quoted=True) for i in range(len(dims))]
+        body = exp.select(*keys, exp.alias_(outer(this=exp.column("v", table="_in", quoted=True)), "v", quoted=True)
+                          ).from_(exp.alias_(exp.Subquery(this=body), "_in"))
+        if keys:
+            body = body.group_by(*[k.copy() for k in keys], copy=False)
     kept_exprs = [e for e, keep in zip(dim_exprs, kept, strict=True) if keep]
     on: exp.Expr = exp.and_(*[exp.NullSafeEQ(this=e.copy(), expression=exp.column(f"d{i}", table=alias, quoted=True))
                               for i, e in enumerate(kept_exprs)]) if kept_exprs else exp.true()
@@ -90,6 +101,8 @@ def _keeps(lod: Lod, key: tuple[str, str | None], plan: Plan) -> bool:
             raise QueryError(f"{lod.text}: FIXED at {', '.join(missing)} needs those dimensions in the query "
                              "(a finer level than the query's rows is not supported yet)")
         return key in lod.dims
+    if lod.mode == "include":
+        return True
     if lod.mode == "all":
         return key[0] not in {q for q, _ in lod.dims}
     return key not in lod.dims and key[0] not in {q for q, g in lod.dims if g is None}

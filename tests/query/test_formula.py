@@ -193,7 +193,7 @@ def test_level_of_detail_limits(duck_shop: bn.SemanticModel, spec: dict[str, Any
 
 
 @pytest.mark.parametrize(("formula", "message"), [
-    ("INCLUDE(region: revenue)", "INCLUDE is not supported in formulas yet"),
+    ("INCLUDE(region: revenue)", "INCLUDE needs an outer aggregate"),
     ("FIXED(region: EXCLUDE(segment: revenue))", "levels of detail do not nest"),
     ("FIXED(revenue: revenue)", "'revenue' is a measure; list dimensions here"),
     ("ALL(region)", "ALL(field) is a CALCULATE filter"),
@@ -219,4 +219,24 @@ def test_all_of_a_filtered_field_and_distinct_counts(backend: Connector) -> None
     paid = seen[seen["status"] == "paid"].groupby("segment", dropna=False)["order_id"].nunique()
     df["seg_customers"] = df["segment"].fillna("<na>").map({("<na>" if pd.isna(k) else k): float(v)
                                                            for k, v in paid.items()})
+    assert_same(res.df, df)
+
+
+def test_include_with_an_outer_aggregate(backend: Connector) -> None:
+    """AVG(INCLUDE(email: revenue)) by region: the average customer's revenue in each region."""
+    m = bn.SemanticModel(with_formulas({"avg_customer": "AVG(INCLUDE(email: revenue))",
+                                        "best_day": "MAX(INCLUDE(order_date.day: revenue))",
+                                        "paid_days":
+                                            "SUM(INCLUDE(order_date.month: CALCULATE(orders, status = 'paid')))"}),
+                         connector=backend, engine=bn.Engine())
+    res = m.query(measures=["revenue", "avg_customer", "best_day", "paid_days"], dimensions=["region"])
+    j = joined()
+    df = group(j, ["region"], {
+        "revenue": lambda d: d["revenue"].sum(),
+        "avg_customer": lambda d: d.groupby("email", dropna=False)["revenue"].sum().mean(),
+        "best_day": lambda d: d.groupby("order_date")["revenue"].sum().max(),
+        "paid_days": lambda d: float(d[d["status"] == "paid"]
+                                     .assign(mo=d["order_date"].map(lambda x: (x.year, x.month)))
+                                     .groupby("mo")["order_id"].nunique().sum()),
+    })
     assert_same(res.df, df)
