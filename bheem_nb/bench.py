@@ -59,6 +59,8 @@ class BenchQuery:
     spec: dict[str, Any]
     sql: str
     pandas: Callable[[PandasTables], pd.DataFrame] = field(repr=False)
+    #: "dashboard" queries make the ≤ 1.10 target; "time" (time intelligence) queries the ≤ 1.25 one
+    group: str = "dashboard"
 
 
 def _revenue(df: pd.DataFrame) -> pd.Series:
@@ -75,6 +77,15 @@ def _pd_month(t: PandasTables) -> pd.DataFrame:
     o = t.orders
     month = o["order_date"].dt.to_period("M").dt.to_timestamp().rename("month")
     return _revenue(o).rename("revenue").groupby(month).sum().reset_index()
+
+
+def _pd_ytd_yoy(t: PandasTables) -> pd.DataFrame:
+    m = _pd_month(t).sort_values("month").reset_index(drop=True)
+    m["revenue_ytd"] = m.groupby(m["month"].dt.year)["revenue"].cumsum()
+    last_year = m.set_index("month")["revenue"].rename(lambda d: d + pd.DateOffset(years=1))
+    prev = m["month"].map(last_year)
+    m["revenue_yoy_pct"] = (m["revenue"] - prev) / prev.abs() * 100
+    return m
 
 
 def _pd_category_segment(t: PandasTables) -> pd.DataFrame:
@@ -171,6 +182,18 @@ QUERIES: tuple[BenchQuery, ...] = (
         _pd_paid,
     ),
     BenchQuery(
+        "ytd_and_yoy_by_month",
+        {"measures": ["revenue", "revenue:ytd", "revenue:yoy_pct"], "dimensions": ["order_date.month"]},
+        # the fastest hand-written form: one monthly aggregate, a window for YTD, a self-join for last year
+        f"WITH m AS (SELECT CAST(date_trunc('month', order_date) AS DATE) AS month, sum({REV}) AS revenue "
+        "FROM orders GROUP BY 1) "
+        "SELECT m.month, m.revenue, sum(m.revenue) OVER (PARTITION BY year(m.month) ORDER BY m.month) AS ytd, "
+        "(m.revenue - p.revenue) / abs(NULLIF(p.revenue, 0)) * 100 AS yoy_pct "
+        "FROM m LEFT JOIN m AS p ON p.month = CAST(m.month - INTERVAL 1 YEAR AS DATE) ORDER BY 1",
+        _pd_ytd_yoy,
+        group="time",
+    ),
+    BenchQuery(
         "customers_by_country",
         {"measures": ["customers"], "dimensions": ["country"]},
         "SELECT country, count(*) AS customers FROM customers GROUP BY 1 ORDER BY 1",
@@ -200,6 +223,7 @@ class QueryBench:
     problems: list[str]
     engine_sql: str
     raw_sql: str
+    group: str = "dashboard"
 
     @property
     def ratio(self) -> float:
@@ -227,12 +251,22 @@ class BenchReport:
 
     @property
     def ratio(self) -> float:
-        """The median over queries of engine median / raw median."""
-        return statistics.median(q.ratio for q in self.queries)
+        """The median over dashboard queries of engine median / raw median."""
+        return statistics.median(q.ratio for q in self._group("dashboard"))
 
     @property
     def best_ratio(self) -> float:
-        return statistics.median(q.best_ratio for q in self.queries)
+        return statistics.median(q.best_ratio for q in self._group("dashboard"))
+
+    @property
+    def time_ratio(self) -> float | None:
+        """The median ratio of the time-intelligence queries (target ≤ 1.25), None if none ran."""
+        queries = self._group("time")
+        return statistics.median(q.ratio for q in queries) if queries else None
+
+    def _group(self, group: str) -> list[QueryBench]:
+        chosen = [q for q in self.queries if q.group == group]
+        return chosen or (self.queries if group == "dashboard" else [])
 
     @property
     def max_cache_hit_ms(self) -> float:
@@ -250,8 +284,8 @@ class BenchReport:
         data = asdict(self)
         for q, d in zip(self.queries, data["queries"], strict=True):
             d.update(ratio=q.ratio, best_ratio=q.best_ratio)
-        data.update(ratio=self.ratio, best_ratio=self.best_ratio, max_cache_hit_ms=self.max_cache_hit_ms,
-                    mismatches=self.mismatches)
+        data.update(ratio=self.ratio, best_ratio=self.best_ratio, time_ratio=self.time_ratio,
+                    max_cache_hit_ms=self.max_cache_hit_ms, mismatches=self.mismatches)
         return data
 
     def format(self) -> str:
@@ -278,6 +312,9 @@ class BenchReport:
                   "(engine − eng-SQL raw = pipeline cost; eng-SQL raw − raw = cost of the SQL's shape)",
                   f"overall median engine/raw ratio: {self.ratio:.3f} ({verdict} the ≤ 1.10 target); "
                   f"median best ratio {self.best_ratio:.3f}",
+                  *([] if self.time_ratio is None else [
+                      f"time-intelligence median ratio: {self.time_ratio:.3f} "
+                      f"({'meets' if self.time_ratio <= 1.25 else 'MISSES'} the ≤ 1.25 target)"]),
                   f"slowest cache hit: {self.max_cache_hit_ms:.3f} ms "
                   f"({'meets' if self.max_cache_hit_ms < 1 else 'MISSES'} the < 1 ms target)"]
         if self.mismatches:
@@ -398,7 +435,7 @@ def _bench_query(
         pandas_ms=pandas_ms, cache_hit_ms=statistics.median(hits),
         stages_ms={k: statistics.median(v) for k, v in stages.items()},
         first_compile_ms=first.timings.get("compile_ms", 0.0), matches=problem is None,
-        pandas_matches=pandas_matches, problems=problems, engine_sql=engine_sql, raw_sql=q.sql,
+        pandas_matches=pandas_matches, problems=problems, engine_sql=engine_sql, raw_sql=q.sql, group=q.group,
     )
 
 
