@@ -7,17 +7,29 @@
 """
 
 from bheem_nb.widgets.context import Dashboard, FilterContext
-from bheem_nb.widgets.slicers import SLICERS, Between, Dropdown, ListSlicer, RelativeDate, Slicer, Tile
+from bheem_nb.widgets.slicers import (
+    SLICERS,
+    Between,
+    DateRange,
+    Dropdown,
+    ListSlicer,
+    RelativeDate,
+    Search,
+    Slicer,
+    Tile,
+)
 from bheem_nb.widgets.table import TableView, format_value
 
 __all__ = [
     "SLICERS",
     "Between",
     "Dashboard",
+    "DateRange",
     "Dropdown",
     "FilterContext",
     "ListSlicer",
     "RelativeDate",
+    "Search",
     "Slicer",
     "TableView",
     "Tile",

@@ -141,7 +141,7 @@ class FilterContext:
 
     # -- builders -----------------------------------------------------------------------
     def slicer(self, kind: str, field: str, **kw: Any) -> Any:
-        """Add a slicer by type name: dropdown, list, tile, between or relative_date."""
+        """Add a slicer by type name: dropdown, list, tile, between, relative_date, date_range or search."""
         from bheem_nb.widgets.slicers import SLICERS
 
         if kind not in SLICERS:
@@ -162,6 +162,12 @@ class FilterContext:
 
     def relative_date(self, field: str, **kw: Any) -> Any:
         return self.slicer("relative_date", field, **kw)
+
+    def date_range(self, field: str, **kw: Any) -> Any:
+        return self.slicer("date_range", field, **kw)
+
+    def search(self, field: str, **kw: Any) -> Any:
+        return self.slicer("search", field, **kw)
 
     def table(self, **spec: Any) -> Any:
         from bheem_nb.widgets.table import TableView

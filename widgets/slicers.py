@@ -11,6 +11,8 @@ values with the context's count measure, narrowed by every other slicer's filter
     ctx.tile("channel")                # buttons
     ctx.between("dates.month")         # numeric range slider with typed inputs
     ctx.relative_date("order_date")    # last N days/weeks/months..., this/previous period
+    ctx.date_range("order_date")       # two calendar pickers
+    ctx.search("customers.email")      # type-ahead over a high-cardinality column, one page at a time
 """
 
 from __future__ import annotations
@@ -215,6 +217,60 @@ class RelativeDate(Slicer):
         self.value = {}
 
 
+class DateRange(Slicer):
+    """A calendar range: ``value == [start, end]`` as ISO dates, both inclusive; ``[]`` or blanks mean open.
+
+    ``min``/``max`` (the first and last date under the other slicers' filters) bound the pickers.
+    """
+
+    _esm = STATIC / "date_range.js"
+    value = traitlets.List().tag(sync=True)
+    min = traitlets.Unicode("").tag(sync=True)
+    max = traitlets.Unicode("").tag(sync=True)
+
+    def filters(self) -> list[Filter]:
+        if len(self.value) != 2:
+            return []
+        start, end = (dt.date.fromisoformat(str(v)[:10]) if v else None for v in self.value)
+        if start is None and end is None:
+            return []
+        if start and end and start > end:
+            start, end = end, start
+        return [Filter(self.field, "date_range", [start, end])]
+
+    def clear(self) -> None:
+        self.value = []
+
+    def refresh(self) -> None:
+        day = f"{self.field}.day"
+
+        def edge(direction: str) -> str:
+            df = self.context.query_except(self.key, measures=[self.context.count_measure], dimensions=[day],
+                                           filters=[Filter(self.field, "not_null")], order=[(day, direction)],
+                                           limit=1).df
+            return str(_plain(df.iloc[0, 0]))[:10] if len(df) else ""
+
+        with self.hold_trait_notifications():
+            self.min, self.max = edge("asc"), edge("desc")
+
+
+class Search(Dropdown):
+    """Type-ahead over a high-cardinality column: no options until something is typed, then one page
+    of matches (``page_size``, default 20) from the engine; picked values show as removable chips."""
+
+    _esm = STATIC / "search.js"
+
+    def __init__(self, context: Any, field: str, *, page_size: int = 20, **kw: Any) -> None:
+        super().__init__(context, field, page_size=page_size, **kw)
+
+    def refresh(self) -> None:
+        if not self.search.strip():
+            with self.hold_trait_notifications():
+                self.options, self.total = [], 0
+            return
+        super().refresh()
+
+
 def _num(x: float) -> int | float:
     return int(x) if float(x).is_integer() else x
 
@@ -225,4 +281,6 @@ SLICERS: dict[str, type[Slicer]] = {
     "tile": Tile,
     "between": Between,
     "relative_date": RelativeDate,
+    "date_range": DateRange,
+    "search": Search,
 }

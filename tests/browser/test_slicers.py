@@ -5,7 +5,8 @@ exactly what a direct ``model.query`` with the same filters returns (the referen
 computed here, in the test process, on the same demo database). Every step saves a
 screenshot to tests/artifacts/slicer_<type>.png and records the time from the user's action
 to the right numbers on screen; the median over repeated tile clicks is printed
-(run with ``-s`` to see it). ``BHEEM_SLICER_ROWS`` sets the demo size (default 20k).
+(run with ``-s`` to see it). ``BHEEM_SLICER_ROWS`` sets the demo size (default 20k);
+``BHEEM_SLICER_MODEL`` points at an already generated demo's YAML instead.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, bn.S
     if not voila.exists():
         missing("voila is not installed in this environment: pip install -e '.[notebook]'")
     work = tmp_path_factory.mktemp("voila_slicers")
-    model_yml = generate_demo_data(work / "demo.duckdb", rows=ROWS)
+    given = os.environ.get("BHEEM_SLICER_MODEL")  # an already generated demo (e.g. 10M rows for timings)
+    model_yml = Path(given) if given else generate_demo_data(work / "demo.duckdb", rows=ROWS)
     env = {**os.environ, "BHEEM_DEMO_MODEL": str(model_yml), "BHEEM_DEMO_DIR": str(work)}
     port = free_port()
     log_path = work / "voila.log"
@@ -227,6 +229,36 @@ def _operate_every_slicer(ui: Page, page: Any, model: bn.SemanticModel) -> None:
     ui.expect([], "clear all", t0)
     expect(page.locator(".bn-dropdown .bn-summary")).to_have_text("All")
     ui.shot("cleared")
+
+    # date range: type both dates into the calendar pickers (inclusive)
+    page.fill(".bn-date-range .bn-date-start", "2024-03-01")
+    ui.expect([bn.Filter("order_date", "date_range", ["2024-03-01", None])], "date range", time.perf_counter())
+    filters = [bn.Filter("order_date", "date_range", ["2024-03-01", "2024-05-31"])]
+    ui.reference(filters)
+    t0 = time.perf_counter()
+    page.fill(".bn-date-range .bn-date-end", "2024-05-31")
+    ui.expect(filters, "date range", t0)
+    ui.shot("date_range")
+
+    # search: nothing is listed until typed; one page of matches; a pick becomes a chip
+    expect(page.locator(".bn-search .bn-option")).to_have_count(0)
+    page.locator(".bn-search .bn-slicer-search").press_sequentially("ma", delay=40)
+    first = page.locator(".bn-search .bn-option").first
+    expect(first).to_be_visible(timeout=TIMEOUT_MS)
+    name = json.loads(first.get_attribute("data-value") or "null")
+    assert "ma" in name.lower()
+    assert page.locator(".bn-search .bn-option").count() <= 20
+    filters.append(bn.Filter("customers.name", "=", name))
+    ui.reference(filters)
+    t0 = time.perf_counter()
+    first.click()
+    ui.expect(filters, "search pick", t0)
+    expect(page.locator(".bn-search .bn-chip")).to_have_text(f"{name} ×")
+    ui.shot("search")
+    page.locator(".bn-search .bn-chip").click()
+    ui.expect(filters[:1], "search chip removed", time.perf_counter())
+    page.get_by_role("button", name="Clear all filters").click()
+    ui.expect([], "clear all", time.perf_counter())
 
 
 def _measure_clicks(ui: Page, page: Any) -> None:

@@ -17,9 +17,11 @@ from bheem_nb.widgets import (
     SLICERS,
     Between,
     Dashboard,
+    DateRange,
     FilterContext,
     ListSlicer,
     RelativeDate,
+    Search,
     TableView,
     Tile,
     format_value,
@@ -226,3 +228,37 @@ def test_table_view_formats_and_reports_errors(page: FilterContext) -> None:
     assert format_value(0.125, "percent") == "12.5%"
     assert format_value(1234, None) == "1,234" and format_value(None, None) == ""
     assert format_value(dt.date(2025, 1, 2), None) == "2025-01-02"
+
+
+def test_date_range_takes_its_bounds_from_the_engine(page: FilterContext, model: bn.SemanticModel) -> None:
+    dates = page.date_range("order_date")
+    assert isinstance(dates, DateRange)
+    days = model.query(dimensions=["order_date.day"], order=[("order_date.day", "asc")]).df["order_date.day"]
+    assert (dates.min, dates.max) == (str(days.iloc[0])[:10], str(days.iloc[-1])[:10])
+    table = category_table(page)
+    dates.set_state({"value": ["2024-03-01", "2024-05-31"]})
+    want = [bn.Filter("order_date", "date_range", [dt.date(2024, 3, 1), dt.date(2024, 5, 31)])]
+    assert page.filters == want
+    assert table_rows(table) == reference(model, want)
+    # inclusive end: the same as "March to May" by month
+    by_month = model.query(measures=["orders"], filters=[bn.Filter("order_date.month", "between",
+                                                                   ["2024-03-01", "2024-05-01"])]).df
+    assert sum(r[2] for r in table_rows(table)) == int(by_month.iloc[0, 0])
+    dates.set_state({"value": ["2024-05-31", None]})
+    assert page.filters == [bn.Filter("order_date", "date_range", [dt.date(2024, 5, 31), None])]
+    dates.set_state({"value": [None, None]})
+    assert page.filters == []
+
+
+def test_search_lists_nothing_until_typed_then_one_page(page: FilterContext, model: bn.SemanticModel) -> None:
+    customer = page.search("customers.name")
+    assert isinstance(customer, Search)
+    assert customer.options == [] and customer.total == 0 and customer.page_size == 20
+    customer.set_state({"search": "ma"})
+    assert 0 < len(customer.options) <= 20
+    assert all("ma" in o["value"].lower() for o in customer.options)
+    name = customer.options[0]["value"]
+    table = category_table(page)
+    customer.set_state({"value": [name]})
+    assert page.filters == [bn.Filter("customers.name", "=", name)]
+    assert table_rows(table) == reference(model, page.filters)

@@ -82,6 +82,7 @@ function renderChoices({ model, el }, layout) {
     "aria-multiselectable": layout === "tile" ? null : "true"
   });
   const more = h("div", { class: "bn-more" });
+  const chips = h("div", { class: "bn-chips", "aria-label": "Selected" });
   const cleanups = [];
   let button = null;
   let panel = null;
@@ -113,6 +114,11 @@ function renderChoices({ model, el }, layout) {
     });
   } else if (layout === "list") {
     root.append(search, list, more);
+  } else if (layout === "search") {
+    search.setAttribute("role", "combobox");
+    search.setAttribute("aria-autocomplete", "list");
+    search.placeholder = "Type to search";
+    root.append(chips, search, list, more);
   } else {
     root.append(list);
   }
@@ -132,7 +138,16 @@ function renderChoices({ model, el }, layout) {
     if (button) button.querySelector(".bn-summary").textContent = summary();
     const opts = model.get("options") || [];
     const rows = [];
-    if (layout !== "tile" && model.get("multi")) {
+    if (layout === "search") {
+      chips.replaceChildren(...selected().map((v) => h("button", {
+        type: "button",
+        class: "bn-chip",
+        "aria-label": `Remove ${v}`,
+        onclick: () => toggle(v)
+      }, String(v ?? "(blank)"), h("span", { "aria-hidden": "true" }, " \xD7"))));
+    }
+    if (layout === "search") {
+    } else if (layout !== "tile" && model.get("multi")) {
       const all = !selected().length;
       rows.push(h(
         "label",

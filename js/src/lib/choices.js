@@ -40,6 +40,7 @@ export function renderChoices({ model, el }, layout) {
     "aria-labelledby": `${id}-label`, "aria-multiselectable": layout === "tile" ? null : "true",
   });
   const more = h("div", { class: "bn-more" });
+  const chips = h("div", { class: "bn-chips", "aria-label": "Selected" });
 
   const cleanups = [];
   let button = null;
@@ -60,6 +61,11 @@ export function renderChoices({ model, el }, layout) {
     cleanups.push(() => { document.removeEventListener("keydown", onKey); document.removeEventListener("click", onClick); });
   } else if (layout === "list") {
     root.append(search, list, more);
+  } else if (layout === "search") {
+    search.setAttribute("role", "combobox");
+    search.setAttribute("aria-autocomplete", "list");
+    search.placeholder = "Type to search";
+    root.append(chips, search, list, more);
   } else {
     root.append(list);
   }
@@ -82,7 +88,14 @@ export function renderChoices({ model, el }, layout) {
     if (button) button.querySelector(".bn-summary").textContent = summary();
     const opts = model.get("options") || [];
     const rows = [];
-    if (layout !== "tile" && model.get("multi")) {
+    if (layout === "search") {
+      chips.replaceChildren(...selected().map((v) => h("button", {
+        type: "button", class: "bn-chip", "aria-label": `Remove ${v}`, onclick: () => toggle(v),
+      }, String(v ?? "(blank)"), h("span", { "aria-hidden": "true" }, " ×"))));
+    }
+    if (layout === "search") {
+      // no "select all" over a column too big to list
+    } else if (layout !== "tile" && model.get("multi")) {
       const all = !selected().length;
       rows.push(h("label", { class: "bn-option bn-select-all", role: "option", "aria-selected": String(all) },
         h("input", { type: "checkbox", checked: all, onchange: selectAll }), h("span", {}, "Select all")));

@@ -1,0 +1,31 @@
+// Date range slicer: two native calendar pickers (keyboard and screen-reader friendly). value = [start, end].
+import { h, save, uid } from "./lib/dom.js";
+
+function render({ model, el }) {
+  const id = uid("daterange");
+  const start = h("input", { type: "date", class: "bn-date bn-date-start", "aria-label": "From" });
+  const end = h("input", { type: "date", class: "bn-date bn-date-end", "aria-label": "To" });
+  const reset = h("button", { type: "button", class: "bn-link", onclick: () => save(model, "value", []) }, "All dates");
+  const label = h("div", { class: "bn-slicer-label", id: `${id}-label` });
+  el.append(h("div", { class: "bn-slicer bn-date-range", "data-slicer": "date_range", role: "group", "aria-labelledby": `${id}-label` },
+    label, h("div", { class: "bn-rel-row" }, start, h("span", {}, "to"), end), reset));
+
+  const send = () => save(model, "value", start.value || end.value ? [start.value || null, end.value || null] : []);
+  start.addEventListener("change", send);
+  end.addEventListener("change", send);
+
+  function draw() {
+    label.textContent = model.get("label");
+    for (const input of [start, end]) { input.min = model.get("min"); input.max = model.get("max"); }
+    const [a, b] = model.get("value") || [];
+    start.value = a || "";
+    end.value = b || "";
+    start.placeholder = model.get("min");
+    end.placeholder = model.get("max");
+  }
+
+  draw();
+  for (const name of ["value", "min", "max", "label"]) model.on(`change:${name}`, draw);
+}
+
+export default { render };
