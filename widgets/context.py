@@ -13,6 +13,7 @@ each narrowed by all filters but its own (cascading slicers). The context only e
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
@@ -34,10 +35,13 @@ class FilterContext:
 
     ``count_measure`` is the measure counted next to each slicer option (default: the
     model's first count measure); ``as_of`` anchors relative dates (default: today).
+    ``defer_options=True`` (for published pages) refreshes the other slicers' options after the
+    numbers, one slicer per turn of the kernel's event loop, so quick successive clicks are not
+    queued behind option queries; :meth:`flush` brings them up to date at once.
     """
 
     def __init__(self, model: Any, user: Any = None, *, count_measure: str | None = None,
-                 as_of: dt.date | str | None = None) -> None:
+                 as_of: dt.date | str | None = None, defer_options: bool = False) -> None:
         self.model = model
         self.user = user
         self.as_of = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
@@ -46,6 +50,9 @@ class FilterContext:
         self._slicers: dict[str, Any] = {}
         self._views: list[View] = []
         self._batch = 0
+        self.defer_options = defer_options
+        self._stale: set[str] = set()
+        self._scheduled = False
 
     # -- filters ---------------------------------------------------------------------
     @property
@@ -98,9 +105,35 @@ class FilterContext:
             return
         for view in self._views:  # numbers first: they are what the reader waits for
             view.refresh()
-        for key, slicer in self._slicers.items():
-            if key != changed:
-                slicer.refresh()
+        self._stale.update(k for k in self._slicers if k != changed)
+        loop = _running_loop() if self.defer_options else None
+        if loop is None:
+            self.flush()
+        elif not self._scheduled:
+            self._scheduled = True
+            loop.call_soon(self._refresh_one_slicer)
+
+    def flush(self) -> None:
+        """Bring every slicer's options up to date now (deferred refreshes included)."""
+        while self._stale:
+            key = next(k for k in self._slicers if k in self._stale)
+            self._stale.discard(key)
+            self._slicers[key].refresh()
+
+    def _refresh_one_slicer(self) -> None:
+        # one slicer per event-loop turn, so a click that arrives meanwhile re-queries the numbers first
+        self._scheduled = False
+        if not self._stale:
+            return
+        key = next(k for k in self._slicers if k in self._stale)
+        self._stale.discard(key)
+        self._slicers[key].refresh()
+        loop = _running_loop()
+        if self._stale and loop is not None:
+            self._scheduled = True
+            loop.call_soon(self._refresh_one_slicer)
+        else:
+            self.flush()
 
     def query(self, filters: Sequence[Filter] = (), **spec: Any) -> Result:
         """``model.query`` with the page's filters (plus ``filters``), as the page's user and date."""
@@ -173,6 +206,13 @@ class FilterContext:
         from bheem_nb.widgets.table import TableView
 
         return self.register(TableView(self, **spec))
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 class Dashboard(FilterContext):

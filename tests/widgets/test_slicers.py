@@ -262,3 +262,27 @@ def test_search_lists_nothing_until_typed_then_one_page(page: FilterContext, mod
     customer.set_state({"value": [name]})
     assert page.filters == [bn.Filter("customers.name", "=", name)]
     assert table_rows(table) == reference(model, page.filters)
+
+
+def test_deferred_options_follow_the_numbers_one_slicer_per_loop_turn(model: bn.SemanticModel) -> None:
+    import asyncio
+
+    async def scenario() -> None:
+        page = Dashboard(model, as_of=AS_OF, defer_options=True)
+        region, segment, channel = page.dropdown("region"), page.checklist("segment"), page.tile("channel")
+        table = category_table(page)
+        before = [o["count"] for o in segment.options]
+        region.value = ["Europe"]
+        assert table_rows(table) == reference(model, page.filters)  # numbers at once
+        assert [o["count"] for o in segment.options] == before  # options not yet
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        europe = model.query(measures=["orders"], dimensions=["segment"], order=[("segment", "asc")],
+                             filters=[bn.Filter("region", "=", "Europe")]).df
+        assert [o["count"] for o in segment.options] == list(europe["orders"])
+        channel.value = ["online"]
+        page.flush()
+        assert all(o["count"] > 0 for o in region.options) and not page._stale
+
+    asyncio.run(scenario())
