@@ -144,6 +144,7 @@ def test_each_slicer_changes_the_table_to_the_engines_numbers(served: tuple[str,
             ui.expect([], "initial", time.perf_counter())
             _operate_every_slicer(ui, page, model)
             _measure_clicks(ui, page)
+            _keyboard_and_phone(ui, page)
         finally:
             browser.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
@@ -274,3 +275,34 @@ def _measure_clicks(ui: Page, page: Any) -> None:
         t0 = time.perf_counter()
         page.press(".bn-between .bn-num-lo", "Tab")
         ui.expect(filters, "typed bound (uncached)", t0)
+
+
+def _keyboard_and_phone(ui: Page, page: Any) -> None:
+    """Without a mouse: open the region dropdown with Enter, search, tick with Space; then a phone-width shot."""
+    expect = pytest.importorskip("playwright.sync_api").expect
+    page.get_by_role("button", name="Clear all filters").click()
+    ui.expect([], "clear all", time.perf_counter())
+    button = page.locator(".bn-dropdown .bn-dropdown-button")
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(button).to_have_attribute("aria-expanded", "true")
+    expect(page.locator(".bn-dropdown .bn-slicer-search")).to_be_focused()
+    page.keyboard.type("latin")
+    option = page.get_by_role("option", name="Latin America")
+    expect(page.locator(".bn-dropdown .bn-option:not(.bn-select-all)")).to_have_count(1, timeout=TIMEOUT_MS)
+    expect(option).to_be_visible()
+    page.keyboard.press("Tab")  # "Select all"
+    page.keyboard.press("Tab")  # Latin America
+    expect(option.locator("input")).to_be_focused()
+    t0 = time.perf_counter()
+    page.keyboard.press("Space")
+    ui.expect([bn.Filter("region", "=", "Latin America")], "keyboard", t0)
+    page.keyboard.press("Escape")
+    expect(button).to_be_focused()
+    expect(button).to_have_attribute("aria-expanded", "false")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    width = page.evaluate("document.querySelector('.bn-tile-btn').getBoundingClientRect().height")
+    assert width >= 36, "tile buttons are touch targets"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "slicer_phone.png"), full_page=True)

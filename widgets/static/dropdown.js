@@ -151,7 +151,7 @@ function renderChoices({ model, el }, layout) {
       const all = !selected().length;
       rows.push(h(
         "label",
-        { class: "bn-option bn-select-all", role: "option", "aria-selected": String(all) },
+        { class: "bn-option bn-select-all", role: "option", "aria-selected": String(all), "data-value": "*" },
         h("input", { type: "checkbox", checked: all, onchange: selectAll }),
         h("span", {}, "Select all")
       ));

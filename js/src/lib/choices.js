@@ -97,7 +97,7 @@ export function renderChoices({ model, el }, layout) {
       // no "select all" over a column too big to list
     } else if (layout !== "tile" && model.get("multi")) {
       const all = !selected().length;
-      rows.push(h("label", { class: "bn-option bn-select-all", role: "option", "aria-selected": String(all) },
+      rows.push(h("label", { class: "bn-option bn-select-all", role: "option", "aria-selected": String(all), "data-value": "*" },
         h("input", { type: "checkbox", checked: all, onchange: selectAll }), h("span", {}, "Select all")));
     } else if (layout === "tile") {
       rows.push(h("button", {
