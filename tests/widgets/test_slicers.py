@@ -286,3 +286,21 @@ def test_deferred_options_follow_the_numbers_one_slicer_per_loop_turn(model: bn.
         assert all(o["count"] > 0 for o in region.options) and not page._stale
 
     asyncio.run(scenario())
+
+
+def test_row_level_security_reaches_options_and_numbers(model: bn.SemanticModel) -> None:
+    """A page opened as a user sees only that user's rows: in the slicer options and in the table."""
+    spec = model.to_dict()
+    spec["rls"] = {"rules": [{"name": "region_scope", "table": "customers",
+                              "filter": "region = USERLOOKUP('region')", "assign": [{"group": "managers"}]}]}
+    spec["users"] = [{"id": "u1", "email": "alice@acme.com", "groups": ["managers"],
+                      "attributes": {"region": "Europe"}}]
+    secured = bn.SemanticModel.from_dict(spec, base_dir=model.base_dir)
+    page = Dashboard(secured, user="alice@acme.com", as_of=AS_OF)
+    region, segment = page.dropdown("region"), page.checklist("segment")
+    table = category_table(page)
+    assert [o["value"] for o in region.options] == ["Europe"]
+    europe = model.query(measures=["orders"], dimensions=["segment"], order=[("segment", "asc")],
+                         filters=[bn.Filter("region", "=", "Europe")]).df
+    assert [o["count"] for o in segment.options] == list(europe["orders"])
+    assert table_rows(table) == reference(model, [bn.Filter("region", "=", "Europe")])
