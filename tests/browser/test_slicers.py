@@ -21,6 +21,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
@@ -306,3 +307,23 @@ def _keyboard_and_phone(ui: Page, page: Any) -> None:
     assert width >= 36, "tile buttons are touch targets"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "slicer_phone.png"), full_page=True)
+
+
+def test_a_shared_link_opens_the_page_filtered(served: tuple[str, bn.SemanticModel]) -> None:
+    """Voilà hands the URL's query string to the kernel; the notebook applies it with from_query_string."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    url, model = served
+    query = urlencode({"region": '["Europe"]', "channel": '["online"]'})
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(ensure_chromium()), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.goto(f"{url}?{query}", timeout=TIMEOUT_MS)
+            page.wait_for_selector(".bn-tableview tbody tr", timeout=TIMEOUT_MS)
+            ui = Page(page, model, "2025-12-31")
+            ui.expect([bn.Filter("region", "=", "Europe"), bn.Filter("channel", "=", "online")], "shared link",
+                      time.perf_counter())
+            sync_api.expect(page.locator(".bn-dropdown .bn-summary")).to_have_text("Europe")
+            sync_api.expect(page.locator(".bn-tile-btn", has_text="online")).to_have_attribute("aria-pressed", "true")
+        finally:
+            browser.close()
