@@ -174,7 +174,7 @@ class FilterContext:
 
     # -- builders -----------------------------------------------------------------------
     def slicer(self, kind: str, field: str, **kw: Any) -> Any:
-        """Add a slicer by type name: dropdown, list, tile, between, relative_date, date_range or search."""
+        """Add a slicer by type name: dropdown, list, tile, between, relative_date, date_range, search or hierarchy."""
         from bheem_nb.widgets.slicers import SLICERS
 
         if kind not in SLICERS:
@@ -201,6 +201,9 @@ class FilterContext:
 
     def search(self, field: str, **kw: Any) -> Any:
         return self.slicer("search", field, **kw)
+
+    def hierarchy(self, field: str, **kw: Any) -> Any:
+        return self.slicer("hierarchy", field, **kw)
 
     def table(self, **spec: Any) -> Any:
         from bheem_nb.widgets.table import TableView

@@ -271,6 +271,46 @@ class Search(Dropdown):
         super().refresh()
 
 
+class Hierarchy(Slicer):
+    """An expandable tree over a time hierarchy (years, then months); ``value`` lists the picked months.
+
+    Ticking a year picks all its months; picking some months leaves the year partly ticked. The
+    filter is one ``in`` on the finest level (``order_date.month in [...]``), so whole and partial
+    years combine in a single condition. ``[]`` means all.
+    """
+
+    _esm = STATIC / "hierarchy.js"
+    options = traitlets.List(traitlets.Dict()).tag(sync=True)
+    value = traitlets.List().tag(sync=True)
+
+    def __init__(self, context: Any, field: str, *, levels: tuple[str, str] = ("year", "month"), **kw: Any) -> None:
+        self.levels = levels
+        super().__init__(context, field, **kw)
+
+    def leaf(self) -> str:
+        return f"{self.field}.{self.levels[1]}"
+
+    def filters(self) -> list[Filter]:
+        return [Filter(self.leaf(), "in", list(self.value))] if self.value else []
+
+    def clear(self) -> None:
+        self.value = []
+
+    def refresh(self) -> None:
+        top, leaf = f"{self.field}.{self.levels[0]}", self.leaf()
+        df = self.context.query_except(self.key, measures=[self.context.count_measure], dimensions=[top, leaf],
+                                       order=[(leaf, "asc")]).df
+        tree: dict[str, dict[str, Any]] = {}
+        for parent, child, count in df.itertuples(index=False):
+            p, c = str(_plain(parent))[:10], str(_plain(child))[:10]
+            node = tree.setdefault(p, {"value": p, "label": p[:4] if self.levels[0] == "year" else p, "count": 0,
+                                       "children": []})
+            node["count"] += int(count)
+            node["children"].append({"value": c, "label": c[:7] if self.levels[1] == "month" else c,
+                                     "count": int(count)})
+        self.options = list(tree.values())
+
+
 def _num(x: float) -> int | float:
     return int(x) if float(x).is_integer() else x
 
@@ -283,4 +323,5 @@ SLICERS: dict[str, type[Slicer]] = {
     "relative_date": RelativeDate,
     "date_range": DateRange,
     "search": Search,
+    "hierarchy": Hierarchy,
 }

@@ -262,6 +262,24 @@ def _operate_every_slicer(ui: Page, page: Any, model: bn.SemanticModel) -> None:
     page.get_by_role("button", name="Clear all filters").click()
     ui.expect([], "clear all", time.perf_counter())
 
+    # hierarchy: expand 2024, tick March; tick all of 2023; 2024 shows as partly ticked
+    page.get_by_role("button", name="Expand 2024").click()
+    march = [bn.Filter("order_date.month", "in", ["2024-03-01"])]
+    ui.reference(march)
+    t0 = time.perf_counter()
+    page.locator(".bn-hierarchy li[data-value='2024-03-01'] input").click()
+    ui.expect(march, "hierarchy child", t0)
+    months = [f"2023-{m:02d}-01" for m in range(1, 13)] + ["2024-03-01"]
+    both = [bn.Filter("order_date.month", "in", months)]
+    ui.reference(both)
+    t0 = time.perf_counter()
+    page.get_by_role("checkbox", name="2023", exact=True).click()
+    ui.expect(both, "hierarchy parent", t0)
+    assert page.get_by_role("checkbox", name="2024", exact=True).evaluate("e => e.indeterminate")
+    ui.shot("hierarchy")
+    page.get_by_role("button", name="Clear all filters").click()
+    ui.expect([], "clear all", time.perf_counter())
+
 
 def _measure_clicks(ui: Page, page: Any) -> None:
     """Type ten different lower month bounds (each a query the kernel has not cached), then click tiles."""

@@ -19,6 +19,7 @@ from bheem_nb.widgets import (
     Dashboard,
     DateRange,
     FilterContext,
+    Hierarchy,
     ListSlicer,
     RelativeDate,
     Search,
@@ -304,3 +305,22 @@ def test_row_level_security_reaches_options_and_numbers(model: bn.SemanticModel)
                          filters=[bn.Filter("region", "=", "Europe")]).df
     assert [o["count"] for o in segment.options] == list(europe["orders"])
     assert table_rows(table) == reference(model, [bn.Filter("region", "=", "Europe")])
+
+
+def test_hierarchy_tree_and_partial_selection(page: FilterContext, model: bn.SemanticModel) -> None:
+    calendar = page.hierarchy("order_date")
+    assert isinstance(calendar, Hierarchy)
+    years = model.query(measures=["orders"], dimensions=["order_date.year"], order=[("order_date.year", "asc")]).df
+    assert [n["label"] for n in calendar.options] == [str(y)[:4] for y in years["order_date.year"]]
+    first = calendar.options[0]
+    assert len(first["children"]) == 12 and first["children"][0]["label"] == first["label"] + "-01"
+    assert sum(c["count"] for c in first["children"]) == first["count"]
+    table = category_table(page)
+    picked = [c["value"] for c in first["children"]] + ["2024-03-01"]  # a whole year and one month
+    calendar.set_state({"value": picked})
+    assert page.filters == [bn.Filter("order_date.month", "in", picked)]
+    assert table_rows(table) == reference(model, page.filters)
+    whole = model.query(measures=["orders"], filters=[bn.Filter("order_date", "date_range", [
+        f"{first['label']}-01-01", f"{first['label']}-12-31"])]).df
+    march = model.query(measures=["orders"], filters=[bn.Filter("order_date.month", "=", "2024-03-01")]).df
+    assert sum(r[2] for r in table_rows(table)) == int(whole.iloc[0, 0]) + int(march.iloc[0, 0])
