@@ -190,7 +190,8 @@ class Between(Slicer):
 class RelativeDate(Slicer):
     """Dates relative to the context's ``as_of``: ``value == {"mode", "n", "unit"}`` or ``{}`` (all dates).
 
-    ``mode`` is ``last`` (the last ``n`` units up to as_of: ``relative_date``), ``this`` (the
+    ``mode`` is ``last`` (the last ``n`` units up to as_of: ``relative_date``), ``next`` (the ``n``
+    units after as_of, for due dates and forecasts), ``this`` (the
     period so far) or ``previous`` (the whole period before: both ``relative_period``).
     """
 
@@ -198,7 +199,7 @@ class RelativeDate(Slicer):
     value = traitlets.Dict().tag(sync=True)
     units = traitlets.List(traitlets.Unicode(), list(UNITS)).tag(sync=True)
     as_of = traitlets.Unicode("").tag(sync=True)
-    MODES: ClassVar[tuple[str, ...]] = ("last", "this", "previous")
+    MODES: ClassVar[tuple[str, ...]] = ("last", "next", "this", "previous")
 
     def __init__(self, context: Any, field: str, **kw: Any) -> None:
         super().__init__(context, field, **kw)
@@ -208,9 +209,9 @@ class RelativeDate(Slicer):
         mode, unit = self.value.get("mode"), self.value.get("unit")
         if mode not in self.MODES or unit not in UNITS:
             return []
-        if mode == "last":
+        if mode in ("last", "next"):
             n = int(self.value.get("n") or 0)
-            return [Filter(self.field, "relative_date", [-n, unit])] if n > 0 else []
+            return [Filter(self.field, "relative_date", [-n if mode == "last" else n, unit])] if n > 0 else []
         return [Filter(self.field, "relative_period", [0 if mode == "this" else -1, unit])]
 
     def clear(self) -> None:

@@ -53,9 +53,15 @@ def period_start(day: dt.date, unit: str, fiscal_start_month: int = 1) -> dt.dat
 
 
 def relative_date_bounds(as_of: dt.date, n: int, unit: str) -> tuple[dt.date, dt.date]:
-    """Half-open [start, end) for ``as_of − |n| units < date ≤ as_of`` (the last N units)."""
-    n = -abs(n)
-    return shift(as_of, n, unit) + dt.timedelta(days=1), as_of + dt.timedelta(days=1)
+    """Half-open [start, end) of a rolling window anchored on ``as_of``.
+
+    ``n < 0``: the last |n| units, ``as_of − |n| units < date ≤ as_of``;
+    ``n > 0``: the next n units, ``as_of < date ≤ as_of + n units``.
+    """
+    one_day = dt.timedelta(days=1)
+    if n > 0:
+        return as_of + one_day, shift(as_of, n, unit) + one_day
+    return shift(as_of, n, unit) + one_day, as_of + one_day
 
 
 def relative_period_bounds(

@@ -1,7 +1,7 @@
-// Relative date slicer: last N units / this period / previous period, relative to as_of.
+// Relative date slicer: last/next N units, this period, previous period, relative to as_of.
 import { h, save, uid } from "./lib/dom.js";
 
-const MODES = [["", "All dates"], ["last", "Last"], ["this", "This"], ["previous", "Previous"]];
+const MODES = [["", "All dates"], ["last", "Last"], ["next", "Next"], ["this", "This"], ["previous", "Previous"]];
 
 function render({ model, el }) {
   const id = uid("reldate");
@@ -17,7 +17,7 @@ function render({ model, el }) {
   function send() {
     if (!mode.value) return save(model, "value", {});
     const v = { mode: mode.value, unit: unit.value };
-    if (mode.value === "last") v.n = Math.max(1, Math.round(Number(n.value) || 1));
+    if (mode.value === "last" || mode.value === "next") v.n = Math.max(1, Math.round(Number(n.value) || 1));
     save(model, "value", v);
   }
   for (const input of [mode, unit]) input.addEventListener("change", send);
@@ -30,7 +30,7 @@ function render({ model, el }) {
     mode.value = v.mode || "";
     unit.value = v.unit || "day";
     if (v.n) n.value = v.n;
-    n.hidden = mode.value !== "last";
+    n.hidden = mode.value !== "last" && mode.value !== "next";
     unit.disabled = !mode.value;
     note.textContent = `relative to ${model.get("as_of")}`;
   }

@@ -21,6 +21,12 @@ def test_last_n_days_is_as_of_minus_n_exclusive_to_as_of_inclusive(as_of: dt.dat
     assert start == as_of - dt.timedelta(days=n) + dt.timedelta(days=1)
 
 
+@given(days, st.integers(1, 400))
+def test_next_n_days_follow_as_of(as_of: dt.date, n: int) -> None:
+    start, end = dates.relative_date_bounds(as_of, n, "day")
+    assert start == as_of + dt.timedelta(days=1) and (end - start).days == n
+
+
 @given(days, st.sampled_from(["week", "month", "quarter", "year"]), st.integers(-8, 8))
 def test_relative_periods_tile_the_calendar(as_of: dt.date, unit: str, k: int) -> None:
     start, end = dates.relative_period_bounds(as_of, k, unit)

@@ -126,6 +126,8 @@ DIM_FILTERS: list[tuple[bn.Filter, Callable[[pd.DataFrame], pd.Series]]] = [
     (bn.Filter("order_date", ">=", "2024-12-01"), lambda d: d["order_date"] >= dt.date(2024, 12, 1)),
     (bn.Filter("order_date", "relative_date", [-30, "day"]),
      lambda d: (d["order_date"] > dt.date(2024, 5, 31)) & (d["order_date"] <= dt.date(2024, 6, 30))),
+    (bn.Filter("order_date", "relative_date", [2, "month"]),
+     lambda d: (d["order_date"] > dt.date(2024, 6, 30)) & (d["order_date"] <= dt.date(2024, 8, 30))),
     (bn.Filter("order_date", "relative_period", [0, "year"]),
      lambda d: d["order_date"].between(dt.date(2024, 1, 1), dt.date(2024, 6, 30))),
     (bn.Filter("order_date", "relative_period", [-1, "quarter"]),

@@ -150,6 +150,7 @@ def test_between_takes_its_range_from_the_engine(page: FilterContext, model: bn.
 
 @pytest.mark.parametrize(("value", "want"), [
     ({"mode": "last", "n": 30, "unit": "day"}, [bn.Filter("order_date", "relative_date", [-30, "day"])]),
+    ({"mode": "next", "n": 2, "unit": "week"}, [bn.Filter("order_date", "relative_date", [2, "week"])]),
     ({"mode": "this", "unit": "quarter"}, [bn.Filter("order_date", "relative_period", [0, "quarter"])]),
     ({"mode": "previous", "unit": "year"}, [bn.Filter("order_date", "relative_period", [-1, "year"])]),
     ({"mode": "last", "n": 0, "unit": "day"}, []),

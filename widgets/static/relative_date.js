@@ -25,7 +25,7 @@ function save(model, name, value) {
 }
 
 // src/relative_date.js
-var MODES = [["", "All dates"], ["last", "Last"], ["this", "This"], ["previous", "Previous"]];
+var MODES = [["", "All dates"], ["last", "Last"], ["next", "Next"], ["this", "This"], ["previous", "Previous"]];
 function render({ model, el }) {
   const id = uid("reldate");
   const mode = h(
@@ -47,7 +47,7 @@ function render({ model, el }) {
   function send() {
     if (!mode.value) return save(model, "value", {});
     const v = { mode: mode.value, unit: unit.value };
-    if (mode.value === "last") v.n = Math.max(1, Math.round(Number(n.value) || 1));
+    if (mode.value === "last" || mode.value === "next") v.n = Math.max(1, Math.round(Number(n.value) || 1));
     save(model, "value", v);
   }
   for (const input of [mode, unit]) input.addEventListener("change", send);
@@ -59,7 +59,7 @@ function render({ model, el }) {
     mode.value = v.mode || "";
     unit.value = v.unit || "day";
     if (v.n) n.value = v.n;
-    n.hidden = mode.value !== "last";
+    n.hidden = mode.value !== "last" && mode.value !== "next";
     unit.disabled = !mode.value;
     note.textContent = `relative to ${model.get("as_of")}`;
   }
