@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from bheem_nb.cache import ResultCache
 from bheem_nb.errors import BheemConnectionError
@@ -193,16 +192,13 @@ def _harden(conn: Connector) -> None:
 
 
 def normalise(table: pa.Table, columns: tuple[str, ...]) -> pa.Table:
-    """Name columns as the query wrote its fields and turn decimals into float64.
+    """Name columns as the query wrote its fields.
 
-    Backends disagree on decimal widths (DuckDB DECIMAL(38,2), Postgres NUMERIC); one
-    float64 type keeps results comparable and pandas-friendly.
+    Decimal types are the connectors' job (``connectors/_arrow.py``): every backend already
+    returns float64 (or int64 for whole numbers), so the engine does not scan for them again.
     """
     if len(columns) == table.num_columns and list(columns) != table.column_names:
         table = table.rename_columns(list(columns))
-    for i, f in enumerate(table.schema):
-        if pa.types.is_decimal(f.type):
-            table = table.set_column(i, f.name, pc.cast(table.column(i), pa.float64()))
     return table
 
 

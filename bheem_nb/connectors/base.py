@@ -68,7 +68,9 @@ class Connector(ABC):
     ) -> pa.Table:
         """Run one read-only statement and return its rows as Arrow.
 
-        More than ``max_rows`` rows raises instead of silently truncating a total.
+        More than ``max_rows`` rows raises instead of silently truncating a total. Decimal
+        columns follow the convention of ``connectors/_arrow.py`` (float64, or int64 when the
+        scale is 0 and the values fit); the engine relies on it.
         """
 
     def data_version(self) -> str:
