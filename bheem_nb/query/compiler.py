@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import sqlglot
 from sqlglot import exp
 
-from bheem_nb.errors import QueryError
+from bheem_nb.errors import ModelError, QueryError
 from bheem_nb.model.fields import DimensionField, FieldRef, MeasureField
 from bheem_nb.model.graph import MODEL_DIALECT, Step
 from bheem_nb.model.semantic import SemanticModel
@@ -220,7 +220,7 @@ class _Compiler:
             try:
                 if not any(s.fans_out for s in self._steps(candidate)):
                     return candidate
-            except Exception:
+            except ModelError:  # no join path from this candidate; try the next
                 continue
         return needed[0]
 
