@@ -83,10 +83,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="print the voila command instead of running it")
     p.set_defaults(func=_demo)
 
-    from bheem_nb.security.commands import add_commands  # `bheem rls test`, `bheem audit`
+    import importlib
 
-    add_commands(sub)
+    # each feature keeps its subcommands next to its code; a module here exposes add_commands(sub)
+    for module in _COMMAND_MODULES:
+        importlib.import_module(module).add_commands(sub)
     return parser
+
+
+_COMMAND_MODULES = (
+    "bheem_nb.security.commands",  # rls test, audit
+)
 
 
 def _positive_int(text: str) -> int:

@@ -1,5 +1,6 @@
 // Bundle each widget's ESM (src/<name>.js, not src/lib/) into ../widgets/static/<name>.js, plus the shared CSS.
 // Usage: npm ci && npm run build   (scripts/test.sh does this before the tests)
+//        npm run build -- chart kodee  (only the entries whose names are given)
 import { build } from "esbuild";
 import { copyFileSync, mkdirSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -10,7 +11,11 @@ const src = join(here, "src");
 const out = join(here, "..", "widgets", "static");
 mkdirSync(out, { recursive: true });
 
-const entries = readdirSync(src).filter((f) => f.endsWith(".js")).map((f) => join(src, f));
+const only = process.argv.slice(2);
+const entries = readdirSync(src)
+  .filter((f) => f.endsWith(".js"))
+  .filter((f) => only.length === 0 || only.includes(f.replace(/\.js$/, "")))
+  .map((f) => join(src, f));
 await build({
   entryPoints: entries,
   outdir: out,

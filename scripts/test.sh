@@ -2,7 +2,7 @@
 # The project's one test command (README, CI): system packages, the venv, ruff, mypy, pytest.
 #
 # On a fresh Debian machine, as root, it installs PostgreSQL, MariaDB, Redis and Chromium
-# (skipped when all are already there, so reruns are quick), creates .venv if missing,
+# and Java for local Spark (skipped when all are already there, so reruns are quick), creates .venv if missing,
 # installs the package with its dev extras and runs the whole suite, notebooks included.
 # CI defaults to 1 so tests that need a server fail instead of skipping when it is missing.
 # Extra arguments go to pytest, e.g. `scripts/test.sh -k sqlite -x`.
@@ -15,6 +15,7 @@ have_servers() {
   command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || return 1
   command -v redis-server >/dev/null || return 1
   command -v chromium >/dev/null || return 1
+  command -v java >/dev/null || return 1
 }
 
 apt_install() {
@@ -28,8 +29,8 @@ apt_install() {
 
 if ! have_servers; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
-    echo "==> apt-get install postgresql mariadb-server redis-server chromium"
-    apt_install postgresql mariadb-server redis-server chromium
+    echo "==> apt-get install postgresql mariadb-server redis-server chromium openjdk-17-jre-headless"
+    apt_install postgresql mariadb-server redis-server chromium openjdk-17-jre-headless
   else
     echo "warning: PostgreSQL, MariaDB, Redis or Chromium is missing and this is not root on Debian;" \
          "install them yourself (tests that need them fail while CI=$CI)" >&2

@@ -1,0 +1,1 @@
+"""Visuals: chart specs built from engine-aggregated rows (Vega-Lite), formatting and exports."""

@@ -1,0 +1,1 @@
+"""Cloud warehouses and scale-out: BigQuery, Snowflake, Spark connectors; connection profiles."""

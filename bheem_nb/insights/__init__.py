@@ -1,0 +1,1 @@
+"""Quick insights, forecasting and data profiling, aggregated in the engine."""

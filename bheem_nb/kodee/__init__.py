@@ -1,0 +1,1 @@
+"""Kodee: plain-language questions answered as governed semantic queries or guarded SQL."""

@@ -1,0 +1,1 @@
+"""Publishing notebooks as dashboards: Voilà serving, viewer identity, embed tokens."""
