@@ -92,3 +92,65 @@ class StoredRule(Base):
     table_name: Mapped[str] = mapped_column(sa.String(200))
     filter: Mapped[str] = mapped_column(sa.Text)
     assign: Mapped[str] = mapped_column(sa.Text, default="[]")
+
+
+# -- scheduler (bheem_nb.scheduler): jobs, runs claimed once per slot, alert state, secrets -------
+# Times are naive UTC: the slot a run belongs to, and the wall-clock lease of the worker running it.
+
+
+class SchedJob(Base):
+    """A job registered with the scheduler (from YAML, Python or the CLI); ``spec`` is its JSON."""
+
+    __tablename__ = "sched_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    spec: Mapped[str] = mapped_column(sa.Text)
+    source: Mapped[str] = mapped_column(sa.String(20), default="api")
+    #: the first slot considered is the first one after this (scheduler time)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime)
+
+
+class SchedRun(Base):
+    """One (job, slot): claimed by inserting this row, so the unique key makes each slot run once."""
+
+    __tablename__ = "sched_runs"
+    __table_args__ = (sa.UniqueConstraint("job", "slot", name="sched_runs_job_slot"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(sa.String(100), index=True)
+    slot: Mapped[dt.datetime] = mapped_column(sa.DateTime)
+    trigger: Mapped[str] = mapped_column(sa.String(20))
+    status: Mapped[str] = mapped_column(sa.String(20), index=True)
+    attempt: Mapped[int] = mapped_column(default=1)
+    worker: Mapped[str | None] = mapped_column(sa.String(200))
+    pid: Mapped[int | None] = mapped_column()
+    lease_until: Mapped[dt.datetime | None] = mapped_column(sa.DateTime)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime)
+    started_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime)
+    duration_s: Mapped[float | None] = mapped_column()
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    outputs: Mapped[str] = mapped_column(sa.Text, default="{}")
+
+
+class SchedAlertState(Base):
+    """The last value an alert saw and whether it is currently firing."""
+
+    __tablename__ = "sched_alert_state"
+
+    job: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
+    firing: Mapped[bool] = mapped_column(default=False)
+    last_value: Mapped[float | None] = mapped_column()
+    last_checked_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime)
+    last_alert_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime)
+
+
+class SchedSecret(Base):
+    """A named secret (SMTP password, webhook key) encrypted with the store's Fernet keys."""
+
+    __tablename__ = "sched_secrets"
+
+    name: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
+    secret: Mapped[bytes] = mapped_column(sa.LargeBinary)
