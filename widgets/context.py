@@ -210,6 +210,24 @@ class FilterContext:
 
         return self.register(TableView(self, **spec))
 
+    def chart(self, chart: Any, **spec: Any) -> Any:
+        """A drillable, cross-filtering chart: ``ctx.chart("column", x="category", y="revenue")``."""
+        from bheem_nb.widgets.chart import ChartWidget
+
+        return self.register(ChartWidget(self, chart, **spec))
+
+    def kpi(self, measure: str, **kw: Any) -> Any:
+        """A KPI card: ``ctx.kpi("revenue:ytd", compare="revenue:pytd", sparkline="order_date.month")``."""
+        from bheem_nb.widgets.kpi import KpiCard
+
+        return self.register(KpiCard(self, measure, **kw))
+
+    def matrix(self, **spec: Any) -> Any:
+        """A pivot table: ``ctx.matrix(rows=["category", "subcategory"], columns="region", measures=["revenue"])``."""
+        from bheem_nb.widgets.matrix import MatrixView
+
+        return self.register(MatrixView(self, **spec))
+
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
     try:

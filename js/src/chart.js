@@ -1,0 +1,109 @@
+// ChartWidget: a Vega-Lite spec of engine-aggregated rows, drawn by the bundled vega-embed (no CDN).
+// Clicks on marks become events for the kernel: drill down, select (cross-filter) or drill through.
+// Each row of the spec's data carries __bn_member, the member key the kernel filters on.
+import embed from "vega-embed";
+import { h } from "./lib/dom.js";
+import { injectStyles } from "./lib/chart_css.js";
+import { button, crumbs } from "./lib/chart_toolbar.js";
+
+function render({ model, el }) {
+  injectStyles();
+  const send = (msg) => model.send(msg);
+  const title = h("div", { class: "bn-visual-title" });
+  const bar = h("div", { class: "bn-chart-bar", role: "toolbar", "aria-label": "Chart controls" });
+  const plot = h("div", { class: "bn-chart-plot" });
+  const status = h("div", { class: "bn-chart-status", role: "status", "aria-live": "polite" });
+  const root = h("div", { class: "bn-visual bn-chart", role: "figure" }, title, bar, plot, status);
+  el.append(root);
+  let view = null;
+  let pending = Promise.resolve();
+
+  const selection = () => model.get("selection") || [];
+
+  function clicked(datum, event) {
+    const member = datum ? datum.__bn_member : undefined;
+    if (member === undefined) return;
+    if (event && event.type === "contextmenu") {
+      if (model.get("through_label")) send({ event: "through", member });
+      return;
+    }
+    if (model.get("drill_mode") && model.get("can_down")) {
+      send({ event: "down", member });
+      return;
+    }
+    const sel = selection();
+    const multi = event && (event.shiftKey || event.ctrlKey || event.metaKey);
+    let next;
+    if (sel.includes(member)) next = multi ? sel.filter((m) => m !== member) : (sel.length === 1 ? [] : [member]);
+    else next = multi ? [...sel, member] : [member];
+    send({ event: "select", members: next });
+  }
+
+  function drawBar() {
+    title.textContent = model.get("title");
+    root.setAttribute("aria-label", model.get("title") || "Chart");
+    const sel = selection();
+    const hasDrill = model.get("levels") > 1;
+    const controls = [crumbs(model.get("breadcrumb"), send)];
+    if (model.get("context_label")) {
+      controls.unshift(button(`${model.get("context_label")} ✕`, { "data-action": "clear-context",
+        "aria-label": `Remove drill-through filter ${model.get("context_label")}` }, () => send({ event: "clear_context" })));
+    }
+    if (hasDrill) {
+      controls.push(button("Up", { "data-action": "up", disabled: !model.get("can_up"),
+        "aria-label": "Drill up one level" }, () => send({ event: "up" })));
+      controls.push(button("Drill on click", { "data-action": "mode", "aria-pressed": String(model.get("drill_mode")),
+        title: "When on, a click on a bar shows the next level; when off, it selects (cross-filters)" },
+      () => { model.set("drill_mode", !model.get("drill_mode")); model.save_changes(); }));
+    }
+    if (model.get("through_label")) {
+      controls.push(button(model.get("through_label"), { "data-action": "through", disabled: sel.length !== 1 },
+        () => send({ event: "through", member: sel[0] })));
+    }
+    controls.push(button("Clear selection", { "data-action": "clear", hidden: sel.length === 0 },
+      () => send({ event: "select", members: [] })));
+    bar.replaceChildren(...controls.filter(Boolean));
+    const link = model.get("through_url");
+    const parts = [];
+    if (sel.length) parts.push(`Selected: ${sel.map((m) => model.get("member_labels")[m] || m).join(", ")}`);
+    status.replaceChildren(parts.join(" · "),
+      link ? h("a", { class: "bn-chart-link", href: link, target: "_blank", rel: "noopener" }, ` Open ${model.get("through_target")} ›`) : "");
+    if (model.get("error")) status.replaceChildren(h("span", { class: "bn-error", role: "alert" }, model.get("error")));
+  }
+
+  async function drawSpec() {
+    const spec = model.get("spec");
+    if (view) { view.finalize(); view = null; }
+    if (!spec || !Object.keys(spec).length) { plot.replaceChildren(); return; }
+    const result = await embed(plot, spec, { actions: false, renderer: "svg", tooltip: true });
+    view = result.view;
+    view.addEventListener("click", (event, item) => clicked(item && item.datum, event));
+    view.addEventListener("contextmenu", (event, item) => {
+      if (item && item.datum && item.datum.__bn_member !== undefined) { event.preventDefault(); clicked(item.datum, event); }
+    });
+    await highlight();
+    plot.dataset.version = String(model.get("version"));
+    root.dataset.version = String(model.get("version"));
+  }
+
+  async function highlight() {
+    if (!view) return;
+    try { await view.signal("bn_sel", selection()).runAsync(); } catch (e) { /* a spec without the highlight param */ }
+  }
+
+  const redraw = () => { pending = pending.then(drawSpec).catch((e) => { status.textContent = String(e); }); };
+  drawBar();
+  redraw();
+  model.on("change:version", () => { drawBar(); redraw(); });
+  model.on("change:selection", () => { drawBar(); pending = pending.then(highlight); });
+  for (const name of ["drill_mode", "breadcrumb", "through_url", "error", "title", "context_label"]) model.on(`change:${name}`, drawBar);
+  if (typeof ResizeObserver !== "undefined") {
+    let width = 0;
+    new ResizeObserver(() => {
+      if (view && Math.abs(plot.clientWidth - width) > 4) { width = plot.clientWidth; view.resize().runAsync(); }
+    }).observe(plot);
+  }
+  return () => { if (view) view.finalize(); };
+}
+
+export default { render };

@@ -1,0 +1,51 @@
+// Styles of the chart, KPI and matrix widgets, injected once per page (widgets.css belongs to the slicers).
+const CSS = `
+.bn-visual { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2933; width: 100%;
+  box-sizing: border-box; margin: 4px 0; }
+.bn-visual-title { font-weight: 600; font-size: 15px; margin: 0 0 4px; }
+.bn-chart-bar { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; min-height: 36px; }
+.bn-crumbs ol { display: flex; flex-wrap: wrap; list-style: none; margin: 0; padding: 0; align-items: center; }
+.bn-crumbs li + li::before { content: "›"; color: #616e7c; padding: 0 6px; }
+.bn-crumbs button, .bn-chart-btn { min-height: 32px; padding: 2px 10px; border: 1px solid #9aa5b1; border-radius: 6px;
+  background: #fff; cursor: pointer; font: inherit; color: #1f2933; }
+.bn-crumbs button { border-color: transparent; color: #1a4fb4; text-decoration: underline; padding: 2px 4px; }
+.bn-crumbs [aria-current] { font-weight: 600; padding: 2px 4px; }
+.bn-chart-btn[aria-pressed="true"] { background: #2f6fde; border-color: #2f6fde; color: #fff; }
+.bn-chart-btn[hidden] { display: none; }
+.bn-chart-btn:focus-visible, .bn-crumbs button:focus-visible, .bn-matrix button:focus-visible {
+  outline: 2px solid #2f6fde; outline-offset: 1px; }
+.bn-chart-plot { width: 100%; min-height: 120px; }
+.bn-chart-plot .vega-embed { width: 100%; }
+.bn-chart-plot .vega-embed .mark-rect path, .bn-chart-plot .vega-embed path { cursor: pointer; }
+.bn-chart-status { color: #52606d; font-size: 12px; min-height: 16px; }
+.bn-chart-link { color: #1a4fb4; }
+.bn-kpi { display: inline-flex; flex-direction: column; gap: 2px; min-width: 200px; max-width: 100%; padding: 12px 16px;
+  border: 1px solid #e4e7eb; border-radius: 8px; background: #fff; box-sizing: border-box; }
+.bn-kpi-label { color: #52606d; font-size: 13px; font-weight: 600; }
+.bn-kpi-value { font-size: 28px; font-weight: 700; font-variant-numeric: tabular-nums; }
+.bn-kpi-delta { font-size: 13px; font-variant-numeric: tabular-nums; }
+.bn-kpi-delta.bn-good { color: #0a7d3e; }
+.bn-kpi-delta.bn-bad { color: #b3261e; }
+.bn-kpi-spark { display: block; margin-top: 4px; }
+.bn-matrix-wrap { overflow-x: auto; }
+.bn-matrix { border-collapse: collapse; min-width: 320px; font-variant-numeric: tabular-nums; }
+.bn-matrix caption { text-align: left; font-weight: 600; padding: 4px 0; }
+.bn-matrix th, .bn-matrix td { padding: 4px 10px; border-bottom: 1px solid #e4e7eb; text-align: left; white-space: nowrap; }
+.bn-matrix thead th { background: #f5f7fa; }
+.bn-matrix td.num, .bn-matrix th.num { text-align: right; }
+.bn-matrix tr.bn-total th, .bn-matrix tr.bn-total td { font-weight: 700; border-top: 2px solid #9aa5b1; }
+.bn-matrix td.bn-rowtotal { font-weight: 600; background: #f8fafc; }
+.bn-matrix .bn-expand { min-width: 28px; min-height: 28px; border: none; background: none; cursor: pointer; font: inherit; }
+.bn-matrix .bn-bar { position: relative; }
+.bn-matrix .bn-bar > span.bn-fill { position: absolute; top: 3px; bottom: 3px; left: 0; opacity: .35; }
+.bn-matrix .bn-bar > span.bn-text { position: relative; }
+@media (max-width: 600px) { .bn-kpi { width: 100%; } .bn-crumbs button, .bn-chart-btn { min-height: 44px; } }
+`;
+
+export function injectStyles() {
+  if (typeof document === "undefined" || document.getElementById("bn-visual-styles")) return;
+  const style = document.createElement("style");
+  style.id = "bn-visual-styles";
+  style.textContent = CSS;
+  document.head.append(style);
+}

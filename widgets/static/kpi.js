@@ -1,0 +1,159 @@
+// src/lib/dom.js
+function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === void 0 || v === null || v === false) continue;
+    if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else if (k === "class") node.className = v;
+    else if (k in node && typeof v !== "string") node[k] = v;
+    else node.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === void 0 || c === null || c === false) continue;
+    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return node;
+}
+
+// src/lib/chart_css.js
+var CSS = `
+.bn-visual { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2933; width: 100%;
+  box-sizing: border-box; margin: 4px 0; }
+.bn-visual-title { font-weight: 600; font-size: 15px; margin: 0 0 4px; }
+.bn-chart-bar { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; min-height: 36px; }
+.bn-crumbs ol { display: flex; flex-wrap: wrap; list-style: none; margin: 0; padding: 0; align-items: center; }
+.bn-crumbs li + li::before { content: "\u203A"; color: #616e7c; padding: 0 6px; }
+.bn-crumbs button, .bn-chart-btn { min-height: 32px; padding: 2px 10px; border: 1px solid #9aa5b1; border-radius: 6px;
+  background: #fff; cursor: pointer; font: inherit; color: #1f2933; }
+.bn-crumbs button { border-color: transparent; color: #1a4fb4; text-decoration: underline; padding: 2px 4px; }
+.bn-crumbs [aria-current] { font-weight: 600; padding: 2px 4px; }
+.bn-chart-btn[aria-pressed="true"] { background: #2f6fde; border-color: #2f6fde; color: #fff; }
+.bn-chart-btn[hidden] { display: none; }
+.bn-chart-btn:focus-visible, .bn-crumbs button:focus-visible, .bn-matrix button:focus-visible {
+  outline: 2px solid #2f6fde; outline-offset: 1px; }
+.bn-chart-plot { width: 100%; min-height: 120px; }
+.bn-chart-plot .vega-embed { width: 100%; }
+.bn-chart-plot .vega-embed .mark-rect path, .bn-chart-plot .vega-embed path { cursor: pointer; }
+.bn-chart-status { color: #52606d; font-size: 12px; min-height: 16px; }
+.bn-chart-link { color: #1a4fb4; }
+.bn-kpi { display: inline-flex; flex-direction: column; gap: 2px; min-width: 200px; max-width: 100%; padding: 12px 16px;
+  border: 1px solid #e4e7eb; border-radius: 8px; background: #fff; box-sizing: border-box; }
+.bn-kpi-label { color: #52606d; font-size: 13px; font-weight: 600; }
+.bn-kpi-value { font-size: 28px; font-weight: 700; font-variant-numeric: tabular-nums; }
+.bn-kpi-delta { font-size: 13px; font-variant-numeric: tabular-nums; }
+.bn-kpi-delta.bn-good { color: #0a7d3e; }
+.bn-kpi-delta.bn-bad { color: #b3261e; }
+.bn-kpi-spark { display: block; margin-top: 4px; }
+.bn-matrix-wrap { overflow-x: auto; }
+.bn-matrix { border-collapse: collapse; min-width: 320px; font-variant-numeric: tabular-nums; }
+.bn-matrix caption { text-align: left; font-weight: 600; padding: 4px 0; }
+.bn-matrix th, .bn-matrix td { padding: 4px 10px; border-bottom: 1px solid #e4e7eb; text-align: left; white-space: nowrap; }
+.bn-matrix thead th { background: #f5f7fa; }
+.bn-matrix td.num, .bn-matrix th.num { text-align: right; }
+.bn-matrix tr.bn-total th, .bn-matrix tr.bn-total td { font-weight: 700; border-top: 2px solid #9aa5b1; }
+.bn-matrix td.bn-rowtotal { font-weight: 600; background: #f8fafc; }
+.bn-matrix .bn-expand { min-width: 28px; min-height: 28px; border: none; background: none; cursor: pointer; font: inherit; }
+.bn-matrix .bn-bar { position: relative; }
+.bn-matrix .bn-bar > span.bn-fill { position: absolute; top: 3px; bottom: 3px; left: 0; opacity: .35; }
+.bn-matrix .bn-bar > span.bn-text { position: relative; }
+@media (max-width: 600px) { .bn-kpi { width: 100%; } .bn-crumbs button, .bn-chart-btn { min-height: 44px; } }
+`;
+function injectStyles() {
+  if (typeof document === "undefined" || document.getElementById("bn-visual-styles")) return;
+  const style = document.createElement("style");
+  style.id = "bn-visual-styles";
+  style.textContent = CSS;
+  document.head.append(style);
+}
+
+// src/lib/chart_style.js
+function applyStyle(node, style, text) {
+  if (!style) return node;
+  if (style.background) node.style.background = style.background;
+  if (style.color) node.style.color = style.color;
+  if (style["font-weight"]) node.style.fontWeight = style["font-weight"];
+  if (style["font-style"]) node.style.fontStyle = style["font-style"];
+  const bar = style.bar;
+  if (bar && typeof bar === "object") {
+    node.classList.add("bn-bar");
+    const width = Math.max(0, Math.min(100, Number(bar.width ?? bar.length ?? 0) * (Number(bar.width ?? bar.length) <= 1 ? 100 : 1)));
+    const left = Number(bar.offset ?? bar.left ?? 0) * (Number(bar.offset ?? bar.left ?? 0) <= 1 ? 100 : 1);
+    node.replaceChildren(
+      h("span", { class: "bn-fill", style: `left:${left}%;width:${width}%;background:${bar.color || "#56B4E9"}` }),
+      h("span", { class: "bn-text" }, text)
+    );
+  }
+  if (style.icon) {
+    node.prepend(h(
+      "span",
+      { class: "bn-icon", "aria-hidden": "true", style: style["icon-color"] ? `color:${style["icon-color"]}` : "" },
+      `${style.icon} `
+    ));
+  }
+  return node;
+}
+
+// src/kpi.js
+var SVG = "http://www.w3.org/2000/svg";
+function sparkline(values, labels, label) {
+  const pts = values.map((v, i) => [i, v]).filter(([, v]) => v !== null && v !== void 0);
+  if (pts.length < 2) return null;
+  const w = 180, hgt = 36, pad = 2;
+  const ys = pts.map(([, v]) => v);
+  const lo = Math.min(...ys), hi = Math.max(...ys);
+  const x = (i) => pad + i / (values.length - 1) * (w - 2 * pad);
+  const y = (v) => hgt - pad - (hi === lo ? 0.5 : (v - lo) / (hi - lo)) * (hgt - 2 * pad);
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("class", "bn-kpi-spark");
+  svg.setAttribute("viewBox", `0 0 ${w} ${hgt}`);
+  svg.setAttribute("width", String(w));
+  svg.setAttribute("height", String(hgt));
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", `${label} trend from ${labels[0]} to ${labels[labels.length - 1]}`);
+  const path = document.createElementNS(SVG, "path");
+  path.setAttribute("d", pts.map(([i, v], k) => `${k ? "L" : "M"}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(""));
+  path.setAttribute("fill", "none");
+  path.setAttribute("stroke", "#0072B2");
+  path.setAttribute("stroke-width", "1.5");
+  const [li, lv] = pts[pts.length - 1];
+  const dot = document.createElementNS(SVG, "circle");
+  dot.setAttribute("cx", x(li).toFixed(1));
+  dot.setAttribute("cy", y(lv).toFixed(1));
+  dot.setAttribute("r", "2.5");
+  dot.setAttribute("fill", "#0072B2");
+  svg.append(path, dot);
+  return svg;
+}
+function render({ model, el }) {
+  injectStyles();
+  const root = h("div", { class: "bn-visual bn-kpi", role: "group" });
+  el.append(root);
+  function draw() {
+    const label = model.get("label");
+    root.setAttribute("aria-label", `${label}: ${model.get("text")} ${model.get("delta_text")}`.trim());
+    if (model.get("error")) {
+      root.replaceChildren(h("div", { class: "bn-kpi-label" }, label), h("div", { class: "bn-error", role: "alert" }, model.get("error")));
+    } else {
+      const value = h("div", { class: "bn-kpi-value", "data-value": JSON.stringify(model.get("value")) }, model.get("text"));
+      applyStyle(value, model.get("style"), model.get("text"));
+      const trend = model.get("trend");
+      root.replaceChildren(
+        h("div", { class: "bn-kpi-label" }, label),
+        value,
+        model.get("delta_text") ? h(
+          "div",
+          { class: `bn-kpi-delta bn-${trend}`, "data-compare": JSON.stringify(model.get("compare_value")) },
+          model.get("delta_text")
+        ) : null,
+        sparkline(model.get("spark") || [], model.get("spark_labels") || [], label)
+      );
+    }
+    root.dataset.version = String(model.get("version"));
+  }
+  draw();
+  model.on("change:version", draw);
+}
+var kpi_default = { render };
+export {
+  kpi_default as default
+};
