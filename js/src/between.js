@@ -1,5 +1,5 @@
 // Between slicer: a two-thumb range slider with typed inputs. value = [lo, hi]; [] = everything.
-import { debounce, h, save, uid } from "./lib/dom.js";
+import { debounce, get, h, save, uid, watch } from "./lib/dom.js";
 
 function render({ model, el }) {
   const id = uid("between");
@@ -13,19 +13,19 @@ function render({ model, el }) {
   el.append(root);
 
   const current = () => {
-    const v = model.get("value");
-    return v && v.length === 2 ? v : [model.get("min"), model.get("max")];
+    const v = get(model, "value");
+    return v && v.length === 2 ? v : [get(model, "min"), get(model, "max")];
   };
   const send = (a, b) => save(model, "value", [Math.min(a, b), Math.max(a, b)]);
   const sendLater = debounce(send, 300);
 
   function draw() {
-    label.textContent = model.get("label");
+    label.textContent = get(model, "label");
     const [a, b] = current();
     for (const input of [lo, hi, loBox, hiBox]) {
-      input.min = model.get("min");
-      input.max = model.get("max");
-      input.step = model.get("step");
+      input.min = get(model, "min");
+      input.max = get(model, "max");
+      input.step = get(model, "step");
     }
     lo.value = a; hi.value = b; loBox.value = a; hiBox.value = b;
   }
@@ -43,7 +43,7 @@ function render({ model, el }) {
   hiBox.addEventListener("change", onTyped);
 
   draw();
-  for (const name of ["value", "min", "max", "step", "label"]) model.on(`change:${name}`, draw);
+  return watch(model, ["value", "min", "max", "step", "label"], draw);
 }
 
 export default { render };

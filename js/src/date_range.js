@@ -1,5 +1,5 @@
 // Date range slicer: two native calendar pickers (keyboard and screen-reader friendly). value = [start, end].
-import { h, save, uid } from "./lib/dom.js";
+import { get, h, save, uid, watch } from "./lib/dom.js";
 
 function render({ model, el }) {
   const id = uid("daterange");
@@ -15,17 +15,17 @@ function render({ model, el }) {
   end.addEventListener("change", send);
 
   function draw() {
-    label.textContent = model.get("label");
-    for (const input of [start, end]) { input.min = model.get("min"); input.max = model.get("max"); }
-    const [a, b] = model.get("value") || [];
+    label.textContent = get(model, "label");
+    for (const input of [start, end]) { input.min = get(model, "min"); input.max = get(model, "max"); }
+    const [a, b] = get(model, "value") || [];
     start.value = a || "";
     end.value = b || "";
-    start.placeholder = model.get("min");
-    end.placeholder = model.get("max");
+    start.placeholder = get(model, "min");
+    end.placeholder = get(model, "max");
   }
 
   draw();
-  for (const name of ["value", "min", "max", "label"]) model.on(`change:${name}`, draw);
+  return watch(model, ["value", "min", "max", "label"], draw);
 }
 
 export default { render };

@@ -1,5 +1,5 @@
 // Hierarchy slicer: a tree of parents (years) with children (months). value = picked children; [] = all.
-import { fmtCount, h, save, uid } from "./lib/dom.js";
+import { fmtCount, get, h, save, uid, watch } from "./lib/dom.js";
 
 function render({ model, el }) {
   const id = uid("hier");
@@ -8,13 +8,13 @@ function render({ model, el }) {
   el.append(h("div", { class: "bn-slicer bn-hierarchy", "data-slicer": "hierarchy" }, label, tree));
   const open = new Set();
 
-  const picked = () => new Set(model.get("value") || []);
+  const picked = () => new Set(get(model, "value") || []);
   const setValue = (set) => save(model, "value", [...set].sort());
 
   function draw() {
-    label.textContent = model.get("label");
+    label.textContent = get(model, "label");
     const sel = picked();
-    tree.replaceChildren(...(model.get("options") || []).map((node) => {
+    tree.replaceChildren(...(get(model, "options") || []).map((node) => {
       const kids = node.children.map((c) => c.value);
       const n = kids.filter((k) => sel.has(k)).length;
       const box = h("input", { type: "checkbox", checked: n > 0 && n === kids.length, "aria-label": node.label,
@@ -43,7 +43,7 @@ function render({ model, el }) {
   }
 
   draw();
-  for (const name of ["options", "value", "label"]) model.on(`change:${name}`, draw);
+  return watch(model, ["options", "value", "label"], draw);
 }
 
 export default { render };

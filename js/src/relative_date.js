@@ -1,5 +1,5 @@
 // Relative date slicer: last/next N units, this period, previous period, relative to as_of.
-import { h, save, uid } from "./lib/dom.js";
+import { get, h, save, uid, watch } from "./lib/dom.js";
 
 const MODES = [["", "All dates"], ["last", "Last"], ["next", "Next"], ["this", "This"], ["previous", "Previous"]];
 
@@ -24,19 +24,19 @@ function render({ model, el }) {
   n.addEventListener("change", send);
 
   function draw() {
-    label.textContent = model.get("label");
-    unit.replaceChildren(...model.get("units").map((u) => h("option", { value: u }, u + "s")));
-    const v = model.get("value") || {};
+    label.textContent = get(model, "label");
+    unit.replaceChildren(...get(model, "units").map((u) => h("option", { value: u }, u + "s")));
+    const v = get(model, "value") || {};
     mode.value = v.mode || "";
     unit.value = v.unit || "day";
     if (v.n) n.value = v.n;
     n.hidden = mode.value !== "last" && mode.value !== "next";
     unit.disabled = !mode.value;
-    note.textContent = `relative to ${model.get("as_of")}`;
+    note.textContent = `relative to ${get(model, "as_of")}`;
   }
 
   draw();
-  for (const name of ["value", "units", "as_of", "label"]) model.on(`change:${name}`, draw);
+  return watch(model, ["value", "units", "as_of", "label"], draw);
 }
 
 export default { render };

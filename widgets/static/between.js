@@ -39,9 +39,69 @@ function debounce(fn, ms = 300) {
   };
   return wrapped;
 }
+function coalesce(fn, ms = 300, settle = () => {
+}) {
+  let timer = null;
+  let pending = false;
+  const quiet = () => {
+    timer = null;
+    if (pending) {
+      pending = false;
+      fn();
+      timer = setTimeout(quiet, ms);
+      return;
+    }
+    settle();
+  };
+  return () => {
+    if (timer === null) {
+      fn();
+      timer = setTimeout(quiet, ms);
+      return;
+    }
+    pending = true;
+    clearTimeout(timer);
+    timer = setTimeout(quiet, ms);
+  };
+}
+var FILTER_DEBOUNCE_MS = 300;
+var local = /* @__PURE__ */ new WeakMap();
+function localState(model) {
+  let s = local.get(model);
+  if (!s) {
+    const values = /* @__PURE__ */ new Map();
+    const redraws = /* @__PURE__ */ new Set();
+    const send = () => {
+      for (const [n, v] of values) model.set(n, v);
+      model.save_changes();
+    };
+    const settle = () => {
+      const stale = [...values].some(([n, v]) => JSON.stringify(v) !== JSON.stringify(model.get(n)));
+      values.clear();
+      if (stale) for (const draw of redraws) draw();
+    };
+    s = { values, redraws, send: coalesce(send, FILTER_DEBOUNCE_MS, settle) };
+    local.set(model, s);
+  }
+  return s;
+}
+function get(model, name) {
+  const s = local.get(model);
+  return s && s.values.has(name) ? s.values.get(name) : model.get(name);
+}
+function watch(model, names, draw) {
+  for (const name of names) model.on(`change:${name}`, draw);
+  localState(model).redraws.add(draw);
+  return () => {
+    for (const name of names) model.off(`change:${name}`, draw);
+    localState(model).redraws.delete(draw);
+  };
+}
 function save(model, name, value) {
+  const s = localState(model);
+  s.values.set(name, value);
   model.set(name, value);
-  model.save_changes();
+  s.send();
 }
 
 // src/between.js
@@ -61,18 +121,18 @@ function render({ model, el }) {
   );
   el.append(root);
   const current = () => {
-    const v = model.get("value");
-    return v && v.length === 2 ? v : [model.get("min"), model.get("max")];
+    const v = get(model, "value");
+    return v && v.length === 2 ? v : [get(model, "min"), get(model, "max")];
   };
   const send = (a, b) => save(model, "value", [Math.min(a, b), Math.max(a, b)]);
   const sendLater = debounce(send, 300);
   function draw() {
-    label.textContent = model.get("label");
+    label.textContent = get(model, "label");
     const [a, b] = current();
     for (const input of [lo, hi, loBox, hiBox]) {
-      input.min = model.get("min");
-      input.max = model.get("max");
-      input.step = model.get("step");
+      input.min = get(model, "min");
+      input.max = get(model, "max");
+      input.step = get(model, "step");
     }
     lo.value = a;
     hi.value = b;
@@ -96,7 +156,7 @@ function render({ model, el }) {
   loBox.addEventListener("change", onTyped);
   hiBox.addEventListener("change", onTyped);
   draw();
-  for (const name of ["value", "min", "max", "step", "label"]) model.on(`change:${name}`, draw);
+  return watch(model, ["value", "min", "max", "step", "label"], draw);
 }
 var between_default = { render };
 export {

@@ -19,9 +19,69 @@ function h(tag, attrs = {}, ...children) {
   }
   return node;
 }
+function coalesce(fn, ms = 300, settle = () => {
+}) {
+  let timer = null;
+  let pending = false;
+  const quiet = () => {
+    timer = null;
+    if (pending) {
+      pending = false;
+      fn();
+      timer = setTimeout(quiet, ms);
+      return;
+    }
+    settle();
+  };
+  return () => {
+    if (timer === null) {
+      fn();
+      timer = setTimeout(quiet, ms);
+      return;
+    }
+    pending = true;
+    clearTimeout(timer);
+    timer = setTimeout(quiet, ms);
+  };
+}
+var FILTER_DEBOUNCE_MS = 300;
+var local = /* @__PURE__ */ new WeakMap();
+function localState(model) {
+  let s = local.get(model);
+  if (!s) {
+    const values = /* @__PURE__ */ new Map();
+    const redraws = /* @__PURE__ */ new Set();
+    const send = () => {
+      for (const [n, v] of values) model.set(n, v);
+      model.save_changes();
+    };
+    const settle = () => {
+      const stale = [...values].some(([n, v]) => JSON.stringify(v) !== JSON.stringify(model.get(n)));
+      values.clear();
+      if (stale) for (const draw of redraws) draw();
+    };
+    s = { values, redraws, send: coalesce(send, FILTER_DEBOUNCE_MS, settle) };
+    local.set(model, s);
+  }
+  return s;
+}
+function get(model, name) {
+  const s = local.get(model);
+  return s && s.values.has(name) ? s.values.get(name) : model.get(name);
+}
+function watch(model, names, draw) {
+  for (const name of names) model.on(`change:${name}`, draw);
+  localState(model).redraws.add(draw);
+  return () => {
+    for (const name of names) model.off(`change:${name}`, draw);
+    localState(model).redraws.delete(draw);
+  };
+}
 function save(model, name, value) {
+  const s = localState(model);
+  s.values.set(name, value);
   model.set(name, value);
-  model.save_changes();
+  s.send();
 }
 
 // src/date_range.js
@@ -42,19 +102,19 @@ function render({ model, el }) {
   start.addEventListener("change", send);
   end.addEventListener("change", send);
   function draw() {
-    label.textContent = model.get("label");
+    label.textContent = get(model, "label");
     for (const input of [start, end]) {
-      input.min = model.get("min");
-      input.max = model.get("max");
+      input.min = get(model, "min");
+      input.max = get(model, "max");
     }
-    const [a, b] = model.get("value") || [];
+    const [a, b] = get(model, "value") || [];
     start.value = a || "";
     end.value = b || "";
-    start.placeholder = model.get("min");
-    end.placeholder = model.get("max");
+    start.placeholder = get(model, "min");
+    end.placeholder = get(model, "max");
   }
   draw();
-  for (const name of ["value", "min", "max", "label"]) model.on(`change:${name}`, draw);
+  return watch(model, ["value", "min", "max", "label"], draw);
 }
 var date_range_default = { render };
 export {

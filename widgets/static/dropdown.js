@@ -39,9 +39,69 @@ function debounce(fn, ms = 300) {
   };
   return wrapped;
 }
+function coalesce(fn, ms = 300, settle = () => {
+}) {
+  let timer = null;
+  let pending = false;
+  const quiet = () => {
+    timer = null;
+    if (pending) {
+      pending = false;
+      fn();
+      timer = setTimeout(quiet, ms);
+      return;
+    }
+    settle();
+  };
+  return () => {
+    if (timer === null) {
+      fn();
+      timer = setTimeout(quiet, ms);
+      return;
+    }
+    pending = true;
+    clearTimeout(timer);
+    timer = setTimeout(quiet, ms);
+  };
+}
+var FILTER_DEBOUNCE_MS = 300;
+var local = /* @__PURE__ */ new WeakMap();
+function localState(model) {
+  let s = local.get(model);
+  if (!s) {
+    const values = /* @__PURE__ */ new Map();
+    const redraws = /* @__PURE__ */ new Set();
+    const send = () => {
+      for (const [n, v] of values) model.set(n, v);
+      model.save_changes();
+    };
+    const settle = () => {
+      const stale = [...values].some(([n, v]) => JSON.stringify(v) !== JSON.stringify(model.get(n)));
+      values.clear();
+      if (stale) for (const draw of redraws) draw();
+    };
+    s = { values, redraws, send: coalesce(send, FILTER_DEBOUNCE_MS, settle) };
+    local.set(model, s);
+  }
+  return s;
+}
+function get(model, name) {
+  const s = local.get(model);
+  return s && s.values.has(name) ? s.values.get(name) : model.get(name);
+}
+function watch(model, names, draw) {
+  for (const name of names) model.on(`change:${name}`, draw);
+  localState(model).redraws.add(draw);
+  return () => {
+    for (const name of names) model.off(`change:${name}`, draw);
+    localState(model).redraws.delete(draw);
+  };
+}
 function save(model, name, value) {
+  const s = localState(model);
+  s.values.set(name, value);
   model.set(name, value);
-  model.save_changes();
+  s.send();
 }
 var fmtCount = (n) => Number(n).toLocaleString("en-US");
 
@@ -53,18 +113,18 @@ function renderChoices({ model, el }, layout) {
   const label = h("div", { class: "bn-slicer-label", id: `${id}-label` });
   root.append(label);
   el.append(root);
-  const selected = () => model.get("value") || [];
+  const selected = () => get(model, "value") || [];
   const isSelected = (v) => selected().some((s) => same(s, v));
   const setValue = (v) => save(model, "value", v);
   function toggle(v) {
-    const multi = model.get("multi");
+    const multi = get(model, "multi");
     if (!multi) return setValue(isSelected(v) ? [] : [v]);
     setValue(isSelected(v) ? selected().filter((s) => !same(s, v)) : [...selected(), v]);
   }
   function selectAll() {
-    const search2 = model.get("search");
+    const search2 = get(model, "search");
     if (!search2) return setValue([]);
-    const visible = model.get("options").map((o) => o.value);
+    const visible = get(model, "options").map((o) => o.value);
     setValue([...selected(), ...visible.filter((v) => !isSelected(v))]);
   }
   const sendSearch = debounce((text) => save(model, "search", text), 300);
@@ -134,9 +194,9 @@ function renderChoices({ model, el }, layout) {
     return `${v.length} selected`;
   }
   function draw() {
-    label.textContent = model.get("label");
+    label.textContent = get(model, "label");
     if (button) button.querySelector(".bn-summary").textContent = summary();
-    const opts = model.get("options") || [];
+    const opts = get(model, "options") || [];
     const rows = [];
     if (layout === "search") {
       chips.replaceChildren(...selected().map((v) => h("button", {
@@ -147,7 +207,7 @@ function renderChoices({ model, el }, layout) {
       }, String(v ?? "(blank)"), h("span", { "aria-hidden": "true" }, " \xD7"))));
     }
     if (layout === "search") {
-    } else if (layout !== "tile" && model.get("multi")) {
+    } else if (layout !== "tile" && get(model, "multi")) {
       const all = !selected().length;
       rows.push(h(
         "label",
@@ -178,7 +238,7 @@ function renderChoices({ model, el }, layout) {
         rows.push(h(
           "label",
           { class: "bn-option", role: "option", "aria-selected": String(on), "data-value": JSON.stringify(o.value) },
-          h("input", { type: model.get("multi") ? "checkbox" : "radio", name: id, checked: on, onchange: () => toggle(o.value) }),
+          h("input", { type: get(model, "multi") ? "checkbox" : "radio", name: id, checked: on, onchange: () => toggle(o.value) }),
           h("span", { class: "bn-option-label" }, o.label),
           h("span", { class: "bn-count" }, fmtCount(o.count))
         ));
@@ -191,15 +251,15 @@ function renderChoices({ model, el }, layout) {
       const again = [...list.querySelectorAll("[data-value]")].find((n) => n.getAttribute("data-value") === focusKey);
       if (again) (again.matches("button") ? again : again.querySelector("input")).focus();
     }
-    const total = model.get("total");
+    const total = get(model, "total");
     const shown = opts.length;
     more.textContent = total > shown ? `Showing the first ${fmtCount(shown)}; type to narrow` : "";
-    if (document.activeElement !== search) search.value = model.get("search");
+    if (document.activeElement !== search) search.value = get(model, "search");
   }
   draw();
-  for (const name of ["options", "value", "label", "multi", "total", "search"]) model.on(`change:${name}`, draw);
+  const unwatch = watch(model, ["options", "value", "label", "multi", "total", "search"], draw);
   return () => {
-    for (const name of ["options", "value", "label", "multi", "total", "search"]) model.off(`change:${name}`, draw);
+    unwatch();
     for (const undo of cleanups) undo();
   };
 }

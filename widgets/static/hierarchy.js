@@ -19,9 +19,69 @@ function h(tag, attrs = {}, ...children) {
   }
   return node;
 }
+function coalesce(fn, ms = 300, settle = () => {
+}) {
+  let timer = null;
+  let pending = false;
+  const quiet = () => {
+    timer = null;
+    if (pending) {
+      pending = false;
+      fn();
+      timer = setTimeout(quiet, ms);
+      return;
+    }
+    settle();
+  };
+  return () => {
+    if (timer === null) {
+      fn();
+      timer = setTimeout(quiet, ms);
+      return;
+    }
+    pending = true;
+    clearTimeout(timer);
+    timer = setTimeout(quiet, ms);
+  };
+}
+var FILTER_DEBOUNCE_MS = 300;
+var local = /* @__PURE__ */ new WeakMap();
+function localState(model) {
+  let s = local.get(model);
+  if (!s) {
+    const values = /* @__PURE__ */ new Map();
+    const redraws = /* @__PURE__ */ new Set();
+    const send = () => {
+      for (const [n, v] of values) model.set(n, v);
+      model.save_changes();
+    };
+    const settle = () => {
+      const stale = [...values].some(([n, v]) => JSON.stringify(v) !== JSON.stringify(model.get(n)));
+      values.clear();
+      if (stale) for (const draw of redraws) draw();
+    };
+    s = { values, redraws, send: coalesce(send, FILTER_DEBOUNCE_MS, settle) };
+    local.set(model, s);
+  }
+  return s;
+}
+function get(model, name) {
+  const s = local.get(model);
+  return s && s.values.has(name) ? s.values.get(name) : model.get(name);
+}
+function watch(model, names, draw) {
+  for (const name of names) model.on(`change:${name}`, draw);
+  localState(model).redraws.add(draw);
+  return () => {
+    for (const name of names) model.off(`change:${name}`, draw);
+    localState(model).redraws.delete(draw);
+  };
+}
 function save(model, name, value) {
+  const s = localState(model);
+  s.values.set(name, value);
   model.set(name, value);
-  model.save_changes();
+  s.send();
 }
 var fmtCount = (n) => Number(n).toLocaleString("en-US");
 
@@ -32,12 +92,12 @@ function render({ model, el }) {
   const tree = h("ul", { class: "bn-tree", role: "tree", "aria-labelledby": `${id}-label`, "aria-multiselectable": "true" });
   el.append(h("div", { class: "bn-slicer bn-hierarchy", "data-slicer": "hierarchy" }, label, tree));
   const open = /* @__PURE__ */ new Set();
-  const picked = () => new Set(model.get("value") || []);
+  const picked = () => new Set(get(model, "value") || []);
   const setValue = (set) => save(model, "value", [...set].sort());
   function draw() {
-    label.textContent = model.get("label");
+    label.textContent = get(model, "label");
     const sel = picked();
-    tree.replaceChildren(...(model.get("options") || []).map((node) => {
+    tree.replaceChildren(...(get(model, "options") || []).map((node) => {
       const kids = node.children.map((c) => c.value);
       const n = kids.filter((k) => sel.has(k)).length;
       const box = h("input", {
@@ -101,7 +161,7 @@ function render({ model, el }) {
     }));
   }
   draw();
-  for (const name of ["options", "value", "label"]) model.on(`change:${name}`, draw);
+  return watch(model, ["options", "value", "label"], draw);
 }
 var hierarchy_default = { render };
 export {

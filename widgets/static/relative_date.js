@@ -19,9 +19,69 @@ function h(tag, attrs = {}, ...children) {
   }
   return node;
 }
+function coalesce(fn, ms = 300, settle = () => {
+}) {
+  let timer = null;
+  let pending = false;
+  const quiet = () => {
+    timer = null;
+    if (pending) {
+      pending = false;
+      fn();
+      timer = setTimeout(quiet, ms);
+      return;
+    }
+    settle();
+  };
+  return () => {
+    if (timer === null) {
+      fn();
+      timer = setTimeout(quiet, ms);
+      return;
+    }
+    pending = true;
+    clearTimeout(timer);
+    timer = setTimeout(quiet, ms);
+  };
+}
+var FILTER_DEBOUNCE_MS = 300;
+var local = /* @__PURE__ */ new WeakMap();
+function localState(model) {
+  let s = local.get(model);
+  if (!s) {
+    const values = /* @__PURE__ */ new Map();
+    const redraws = /* @__PURE__ */ new Set();
+    const send = () => {
+      for (const [n, v] of values) model.set(n, v);
+      model.save_changes();
+    };
+    const settle = () => {
+      const stale = [...values].some(([n, v]) => JSON.stringify(v) !== JSON.stringify(model.get(n)));
+      values.clear();
+      if (stale) for (const draw of redraws) draw();
+    };
+    s = { values, redraws, send: coalesce(send, FILTER_DEBOUNCE_MS, settle) };
+    local.set(model, s);
+  }
+  return s;
+}
+function get(model, name) {
+  const s = local.get(model);
+  return s && s.values.has(name) ? s.values.get(name) : model.get(name);
+}
+function watch(model, names, draw) {
+  for (const name of names) model.on(`change:${name}`, draw);
+  localState(model).redraws.add(draw);
+  return () => {
+    for (const name of names) model.off(`change:${name}`, draw);
+    localState(model).redraws.delete(draw);
+  };
+}
 function save(model, name, value) {
+  const s = localState(model);
+  s.values.set(name, value);
   model.set(name, value);
-  model.save_changes();
+  s.send();
 }
 
 // src/relative_date.js
@@ -53,18 +113,18 @@ function render({ model, el }) {
   for (const input of [mode, unit]) input.addEventListener("change", send);
   n.addEventListener("change", send);
   function draw() {
-    label.textContent = model.get("label");
-    unit.replaceChildren(...model.get("units").map((u) => h("option", { value: u }, u + "s")));
-    const v = model.get("value") || {};
+    label.textContent = get(model, "label");
+    unit.replaceChildren(...get(model, "units").map((u) => h("option", { value: u }, u + "s")));
+    const v = get(model, "value") || {};
     mode.value = v.mode || "";
     unit.value = v.unit || "day";
     if (v.n) n.value = v.n;
     n.hidden = mode.value !== "last" && mode.value !== "next";
     unit.disabled = !mode.value;
-    note.textContent = `relative to ${model.get("as_of")}`;
+    note.textContent = `relative to ${get(model, "as_of")}`;
   }
   draw();
-  for (const name of ["value", "units", "as_of", "label"]) model.on(`change:${name}`, draw);
+  return watch(model, ["value", "units", "as_of", "label"], draw);
 }
 var relative_date_default = { render };
 export {

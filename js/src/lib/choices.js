@@ -1,6 +1,6 @@
 // The shared view of Dropdown, ListSlicer and Tile: the same traitlets (options, value, multi,
 // search, total), three layouts. Selecting nothing means "all".
-import { debounce, fmtCount, h, save, uid } from "./dom.js";
+import { debounce, fmtCount, get, h, save, uid, watch } from "./dom.js";
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -11,20 +11,20 @@ export function renderChoices({ model, el }, layout) {
   root.append(label);
   el.append(root);
 
-  const selected = () => model.get("value") || [];
+  const selected = () => get(model, "value") || [];
   const isSelected = (v) => selected().some((s) => same(s, v));
   const setValue = (v) => save(model, "value", v);
 
   function toggle(v) {
-    const multi = model.get("multi");
+    const multi = get(model, "multi");
     if (!multi) return setValue(isSelected(v) ? [] : [v]);
     setValue(isSelected(v) ? selected().filter((s) => !same(s, v)) : [...selected(), v]);
   }
 
   function selectAll() {
-    const search = model.get("search");
+    const search = get(model, "search");
     if (!search) return setValue([]);
-    const visible = model.get("options").map((o) => o.value);
+    const visible = get(model, "options").map((o) => o.value);
     setValue([...selected(), ...visible.filter((v) => !isSelected(v))]);
   }
 
@@ -84,9 +84,9 @@ export function renderChoices({ model, el }, layout) {
   }
 
   function draw() {
-    label.textContent = model.get("label");
+    label.textContent = get(model, "label");
     if (button) button.querySelector(".bn-summary").textContent = summary();
-    const opts = model.get("options") || [];
+    const opts = get(model, "options") || [];
     const rows = [];
     if (layout === "search") {
       chips.replaceChildren(...selected().map((v) => h("button", {
@@ -95,7 +95,7 @@ export function renderChoices({ model, el }, layout) {
     }
     if (layout === "search") {
       // no "select all" over a column too big to list
-    } else if (layout !== "tile" && model.get("multi")) {
+    } else if (layout !== "tile" && get(model, "multi")) {
       const all = !selected().length;
       rows.push(h("label", { class: "bn-option bn-select-all", role: "option", "aria-selected": String(all), "data-value": "*" },
         h("input", { type: "checkbox", checked: all, onchange: selectAll }), h("span", {}, "Select all")));
@@ -114,7 +114,7 @@ export function renderChoices({ model, el }, layout) {
         }, o.label));
       } else {
         rows.push(h("label", { class: "bn-option", role: "option", "aria-selected": String(on), "data-value": JSON.stringify(o.value) },
-          h("input", { type: model.get("multi") ? "checkbox" : "radio", name: id, checked: on, onchange: () => toggle(o.value) }),
+          h("input", { type: get(model, "multi") ? "checkbox" : "radio", name: id, checked: on, onchange: () => toggle(o.value) }),
           h("span", { class: "bn-option-label" }, o.label),
           h("span", { class: "bn-count" }, fmtCount(o.count))));
       }
@@ -127,16 +127,16 @@ export function renderChoices({ model, el }, layout) {
       const again = [...list.querySelectorAll("[data-value]")].find((n) => n.getAttribute("data-value") === focusKey);
       if (again) (again.matches("button") ? again : again.querySelector("input")).focus();
     }
-    const total = model.get("total");
+    const total = get(model, "total");
     const shown = opts.length;
     more.textContent = total > shown ? `Showing the first ${fmtCount(shown)}; type to narrow` : "";
-    if (document.activeElement !== search) search.value = model.get("search");
+    if (document.activeElement !== search) search.value = get(model, "search");
   }
 
   draw();
-  for (const name of ["options", "value", "label", "multi", "total", "search"]) model.on(`change:${name}`, draw);
+  const unwatch = watch(model, ["options", "value", "label", "multi", "total", "search"], draw);
   return () => {
-    for (const name of ["options", "value", "label", "multi", "total", "search"]) model.off(`change:${name}`, draw);
+    unwatch();
     for (const undo of cleanups) undo();
   };
 }
