@@ -8,7 +8,8 @@ See docs/scheduler.md.
 """
 
 from bheem_nb.scheduler.core import OwnerRevoked, Scheduler
-from bheem_nb.scheduler.refresh import refresh, target_connection
+from bheem_nb.scheduler.refresh import refresh as refresh_table
+from bheem_nb.scheduler.refresh import target_connection, target_connector
 from bheem_nb.scheduler.spec import (
     AlertJob,
     NotebookJob,
@@ -29,6 +30,7 @@ __all__ = [
     "SchedulerError",
     "load_config",
     "parse_job",
-    "refresh",
+    "refresh_table",
     "target_connection",
+    "target_connector",
 ]

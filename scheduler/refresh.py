@@ -34,6 +34,7 @@ import sqlglot
 from bheem_nb.scheduler.spec import RefreshJob, SchedulerError
 from sqlglot import exp
 
+from bheem_nb.connectors.duckdb import DuckDBConnector
 from bheem_nb.engine import Engine
 from bheem_nb.model.semantic import SemanticModel
 from bheem_nb.security.identity import User
@@ -65,7 +66,7 @@ class RefreshReport:
 def target_connection(database: str | Path) -> duckdb.DuckDBPyConnection:
     """The process's read-write connection to a refresh target (created on first use).
 
-    Build in-process readers on a cursor of it: ``DuckDBConnector(connection=target_connection(p).cursor())``.
+    In-process readers use :func:`target_connector`.
     """
     key = str(Path(database).resolve())
     with _targets_lock:
@@ -75,6 +76,12 @@ def target_connection(database: str | Path) -> duckdb.DuckDBPyConnection:
             con = duckdb.connect(key)
             _targets[key] = con
         return con
+
+
+def target_connector(database: str | Path) -> DuckDBConnector:
+    """A reader on a refresh target in this process, named like the target so a refresh invalidates it."""
+    path = Path(database).resolve()
+    return DuckDBConnector(path, connection=target_connection(path).cursor())
 
 
 def close_targets() -> None:
@@ -92,7 +99,7 @@ def refresh(job: RefreshJob, model: SemanticModel, user: User, *, engines: tuple
     con = target_connection(job.target.database).cursor()
     try:
         table, stage = _ident(job.target.table), _ident(f"_bheem_stage_{job.target.table}")
-        con.execute(f"DROP TABLE IF EXISTS {stage}")  # what a killed run left behind
+        _do(con, f"DROP TABLE IF EXISTS {stage}")  # what a killed run left behind
         exists = _exists(con, job.target.table)
         incremental = job.mode == "incremental" and exists
         mark = _max(con, table, job.watermark) if incremental and job.watermark else None
@@ -101,19 +108,19 @@ def refresh(job: RefreshJob, model: SemanticModel, user: User, *, engines: tuple
             raise RefreshFailed(f"the refresh query has no column {job.watermark!r} (the watermark); "
                                 f"columns: {rows.column_names}")
         _stage(con, stage, rows, on_batch)
-        con.execute("BEGIN TRANSACTION")
+        _do(con, "BEGIN TRANSACTION")
         try:
             if incremental:
-                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {stage}")
-                con.execute(f"DROP TABLE {stage}")
+                _do(con, f"INSERT INTO {table} BY NAME SELECT * FROM {stage}")
+                _do(con, f"DROP TABLE {stage}")
             else:
-                con.execute(f"DROP TABLE IF EXISTS {table}")
-                con.execute(f"ALTER TABLE {stage} RENAME TO {table}")
-            con.execute("COMMIT")
+                _do(con, f"DROP TABLE IF EXISTS {table}")
+                _do(con, f"ALTER TABLE {stage} RENAME TO {table}")
+            _do(con, "COMMIT")
         except duckdb.Error as exc:
-            con.execute("ROLLBACK")
+            _do(con, "ROLLBACK")
             raise RefreshFailed(f"swapping in {job.target.table}: {exc}") from None
-        total = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        total = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0]
         new_mark = _max(con, table, job.watermark) if job.watermark else None
     except duckdb.Error as exc:
         raise RefreshFailed(f"writing {job.target.table} in {job.target.database}: {exc}") from None
@@ -166,26 +173,31 @@ def _literal(value: Any) -> exp.Expr:
 def _stage(con: duckdb.DuckDBPyConnection, stage: str, rows: pa.Table, on_batch: Callable[[int], None] | None) -> None:
     """Write ``rows`` to the staging table batch by batch (each batch its own commit)."""
     con.register("_bheem_rows", rows.slice(0, 0))
-    con.execute(f"CREATE TABLE {stage} AS SELECT * FROM _bheem_rows")
+    _do(con, f"CREATE TABLE {stage} AS SELECT * FROM _bheem_rows")
     con.unregister("_bheem_rows")
     for i, offset in enumerate(range(0, rows.num_rows, BATCH_ROWS)):
         con.register("_bheem_rows", rows.slice(offset, BATCH_ROWS))
-        con.execute(f"INSERT INTO {stage} SELECT * FROM _bheem_rows")
+        _do(con, f"INSERT INTO {stage} SELECT * FROM _bheem_rows")
         con.unregister("_bheem_rows")
         if on_batch is not None:
             on_batch(i)
 
 
+def _do(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Run one statement to completion (DuckDB 2 keeps a result open until it is fetched)."""
+    con.execute(sql).fetchall()
+
+
 def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' "
-                      "AND table_name = ?", [name]).fetchone()
+                      "AND table_name = ?", [name]).fetchall()[0]
     return bool(row and row[0])
 
 
 def _max(con: duckdb.DuckDBPyConnection, table: str, column: str | None) -> Any:
     if column is None:
         return None
-    row = con.execute(f"SELECT max({_ident(column)}) FROM {table}").fetchone()
+    row = con.execute(f"SELECT max({_ident(column)}) FROM {table}").fetchall()[0]
     return row[0] if row else None
 
 

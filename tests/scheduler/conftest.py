@@ -63,7 +63,8 @@ class Shop:
 
     def execute(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         """Write or read the shop's data directly (no engine), as the tests' reference."""
-        with duckdb.connect(str(self.db)) as con:
+        read_only = sql.lstrip().upper().startswith("SELECT")  # may share the file with a model's connector
+        with duckdb.connect(str(self.db), read_only=read_only) as con:
             return con.execute(sql, params or []).fetchall()
 
     def write_model(self, users: list[dict[str, Any]] | None = None) -> None:
