@@ -118,16 +118,32 @@ class Chart:
         return [*self.spec.filters, *(_filter_dict(f) for f in extra)]
 
     def _title(self, ctx: Ctx) -> str:
+        """A default title from field labels, e.g. "Revenue by region and segment"."""
         spec = self.spec
-        labels = [ctx.meta(m).label for m in spec.y[:2]]
-        what = " and ".join([labels[0], *(lab.lower() for lab in labels[1:])]) if labels else ""
-        by = ctx.meta(spec.x).label if spec.x and not ctx.meta(spec.x).is_measure else ""
-        if spec.color:
-            by = f"{by} and {ctx.meta(spec.color).label}" if by else ctx.meta(spec.color).label
-        title = f"{what} by {by.lower()}" if what and by else what or by
-        if spec.limit:
-            title = f"Top {spec.limit}: {title}"
-        return title
+
+        def lab(name: str | None) -> str:
+            return ctx.meta(name).label if name else ""
+
+        ys = [lab(m) for m in spec.y[:2]]
+        what = " and ".join([ys[0], *(y.lower() for y in ys[1:])]) if ys else ""
+        kind = spec.kind
+        if kind == "kpi":
+            return ""  # the card names its measure itself
+        if kind == "histogram":
+            return f"Distribution of {lab(spec.x).lower()} per {lab(spec.detail).lower()}"
+        if kind in ("scatter", "bubble"):
+            return f"{what} vs {lab(spec.x).lower()} by {lab(spec.detail).lower()}"
+        if kind == "sankey":
+            return f"{what} from {lab(spec.source).lower()} to {lab(spec.destination).lower()}"
+        if kind in ("candlestick", "ohlc"):
+            return f"{lab(spec.close)} by {lab(spec.x).lower()}"
+        if kind == "box":
+            what = f"{what} per {lab(spec.detail).lower()}"
+        detail = spec.detail if kind == "points_map" else None
+        by = [lab(d).lower() for d in (spec.x, detail, spec.color, *spec.rows, *spec.columns)
+              if d and not ctx.meta(d).is_measure]
+        title = f"{what} by {' and '.join(by[:3])}" if what and by else what
+        return f"Top {spec.limit}: {title}" if spec.limit else title
 
 
 def chart(kind: str | Mapping[str, Any] | ChartSpec, **spec: Any) -> Chart:

@@ -47,14 +47,17 @@ def vega_lite(body: dict[str, Any], title: str | None, width: int | None = None,
               height: int | None = None) -> dict[str, Any]:
     """Wrap a view in the schema, title, size and theme."""
     spec: dict[str, Any] = {"$schema": VEGA_LITE_SCHEMA}
-    if title:
-        spec["title"] = title
+    body = dict(body)
+    subtitle = body.pop("_subtitle", None)
+    framed = body.pop("_frame", False)
+    if title or subtitle:
+        spec["title"] = {"text": title or "", "subtitle": subtitle} if subtitle else title
     if width is not None and "width" not in body and "hconcat" not in body and "vconcat" not in body:
         spec["width"] = width
     if height is not None and "height" not in body and "hconcat" not in body and "vconcat" not in body:
         spec["height"] = height
     spec.update(body)
-    spec["config"] = CONFIG
+    spec["config"] = {**CONFIG, "view": {"stroke": "#d9dde3", "cornerRadius": 6}} if framed else CONFIG
     return spec
 
 

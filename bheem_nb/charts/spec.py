@@ -39,7 +39,7 @@ KIND_ALIASES: dict[str, str] = {
 SortOrder = Literal["auto", "-y", "y", "x", "-x", "none"]
 #: spec keys that name model fields (checked against the model's catalog)
 FIELD_KEYS: tuple[str, ...] = (
-    "x", "y", "color", "size", "theta", "text", "lat", "lon", "open", "high", "low", "close", "target",
+    "x", "y", "color", "size", "theta", "text", "detail", "lat", "lon", "open", "high", "low", "close", "target",
     "hierarchy", "rows", "columns", "sparkline", "source", "destination",
 )
 
@@ -49,7 +49,8 @@ class ChartSpec(BaseModel):
 
     ``x`` is the category (a dimension, or a measure for scatter), ``y`` one or more measures,
     ``color`` a series dimension (alias ``series``), ``rows``/``columns`` the matrix axes,
-    ``sparkline`` a time dimension for KPI cards and table sparklines, ``hierarchy`` the drill path.
+    ``sparkline`` a time dimension for KPI cards and table sparklines, ``hierarchy`` the drill path,
+    ``detail`` the grain a scatter point, histogram value or box-plot value is computed at (e.g. ``name``).
     ``options`` holds look-only settings: width, height, bins, interactive, labels, max_rows.
     """
 
@@ -62,6 +63,7 @@ class ChartSpec(BaseModel):
     size: str | None = None
     theta: str | None = None
     text: str | None = None
+    detail: str | None = None
     lat: str | None = None
     lon: str | None = None
     open: str | None = None
@@ -81,6 +83,15 @@ class ChartSpec(BaseModel):
     limit: int | None = Field(default=None, ge=1)
     formats: tuple[ConditionalFormat, ...] = ()
     options: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _theta(cls, data: Any) -> Any:
+        """``theta`` (the angle measure of a pie) is ``y`` by another name."""
+        if isinstance(data, Mapping) and data.get("theta") and not data.get("y"):
+            data = {**data, "y": data["theta"]}
+            data.pop("theta")
+        return data
 
     @field_validator("kind", mode="before")
     @classmethod

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from bheem_nb.charts.kinds.bars import Bars
 from bheem_nb.charts.kinds.base import Visual
+from bheem_nb.charts.kinds.circular import Gauge, Pie
+from bheem_nb.charts.kinds.distribution import Box, Histogram
+from bheem_nb.charts.kinds.flow import Bullet, Candlestick, Funnel, Waterfall
+from bheem_nb.charts.kinds.geo import Choropleth, PointsMap
+from bheem_nb.charts.kinds.layout import Sankey, Treemap
 from bheem_nb.charts.kinds.lines import Combo, Lines
+from bheem_nb.charts.kinds.points import Calendar, Heatmap, Scatter
+from bheem_nb.charts.kinds.tables import Kpi, Matrix, Table
 
 REGISTRY: dict[str, Visual] = {
     "bar": Bars(),
@@ -20,16 +27,32 @@ REGISTRY: dict[str, Visual] = {
     "area": Lines("area"),
     "stacked_area": Lines("area", stacked=True),
     "combo": Combo(),
+    "pie": Pie(),
+    "donut": Pie(hole=0.58),
+    "gauge": Gauge(),
+    "scatter": Scatter(),
+    "bubble": Scatter(bubble=True),
+    "heatmap": Heatmap(),
+    "calendar": Calendar(),
+    "histogram": Histogram(),
+    "box": Box(),
+    "waterfall": Waterfall(),
+    "funnel": Funnel(),
+    "bullet": Bullet(),
+    "candlestick": Candlestick(),
+    "ohlc": Candlestick(ohlc=True),
+    "treemap": Treemap(),
+    "sankey": Sankey(),
+    "map": Choropleth(),
+    "points_map": PointsMap(),
+    "table": Table(),
+    "matrix": Matrix(),
+    "kpi": Kpi(),
 }
 
 
 def visual(kind: str) -> Visual:
-    from bheem_nb.errors import QueryError
-
-    try:
-        return REGISTRY[kind]
-    except KeyError:
-        raise QueryError(f"chart kind {kind!r} has no renderer yet") from None
+    return REGISTRY[kind]  # ChartSpec has already refused unknown kinds
 
 
 def requirements(kind: str) -> tuple[str, ...]:
