@@ -1,0 +1,169 @@
+"""Time words of a question: "last 30 days", "in 2024", "Q1 2025", "this year vs last year".
+
+Each recogniser reads the token list at one position and, when it matches, returns how many
+tokens it used and what it means: a filter on the time dimension or a time-intelligence flag.
+Filters are relative to ``as_of`` through the engine's own ``relative_date``/``relative_period``
+ops, so "last month" means the same here as on a slicer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+UNITS = {"day": "day", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december"]
+_LAST = {"last", "past", "previous", "prior", "trailing"}
+_THIS = {"this", "current"}
+_IN = {"in", "during", "for", "of", "from", "within"}
+#: multi-word flags, longest first; each maps to a time-intelligence intent
+FLAGS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("this", "year", "versus", "last", "year"), "compare_py"),
+    (("this", "year", "compared", "to", "last", "year"), "compare_py"),
+    (("compared", "to", "last", "year"), "compare_py"),
+    (("compared", "with", "last", "year"), "compare_py"),
+    (("versus", "last", "year"), "compare_py"),
+    (("versus", "previous", "year"), "compare_py"),
+    (("year", "over", "year", "growth"), "growth"),
+    (("year", "over", "year"), "growth"),
+    (("yoy", "growth"), "growth"),
+    (("yoy",), "growth"),
+    (("growth",), "growth"),
+    (("month", "over", "month"), "mom"),
+    (("year", "to", "date"), "ytd"),
+    (("ytd",), "ytd"),
+    (("running", "total"), "running_total"),
+    (("cumulative",), "running_total"),
+    (("share", "of", "total"), "share"),
+    (("percent", "of", "total"), "share"),
+    (("share",), "share"),
+    (("proportion",), "share"),
+)
+
+
+@dataclass
+class TimeIntent:
+    """What the time words asked for."""
+
+    filters: list[dict[str, Any]] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+
+
+def _year(token: str) -> int | None:
+    if token.isdigit() and len(token) == 4 and 1900 <= int(token) <= 2100:
+        return int(token)
+    return None
+
+
+def _iso(d: dt.date) -> str:
+    return d.isoformat()
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def read_time(tokens: list[str], used: list[bool], time_dim: str) -> TimeIntent:
+    """Mark the time tokens of ``tokens`` as used and return what they mean for ``time_dim``."""
+    intent = TimeIntent()
+    i = 0
+    while i < len(tokens):
+        if used[i]:
+            i += 1
+            continue
+        n = _match_flag(tokens, i, intent) or _match_relative(tokens, i, intent, time_dim) \
+            or _match_absolute(tokens, i, intent, time_dim)
+        if n:
+            for k in range(i, i + n):
+                used[k] = True
+            i += n
+        else:
+            i += 1
+    return intent
+
+
+def _match_flag(tokens: list[str], i: int, intent: TimeIntent) -> int:
+    for phrase, flag in FLAGS:
+        if tuple(tokens[i:i + len(phrase)]) == phrase:
+            if flag not in intent.flags:
+                intent.flags.append(flag)
+            return len(phrase)
+    return 0
+
+
+def _match_relative(tokens: list[str], i: int, intent: TimeIntent, time_dim: str) -> int:
+    t = tokens[i]
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+    after = tokens[i + 2] if i + 2 < len(tokens) else ""
+    if t in _LAST and nxt.isdigit() and after in UNITS:
+        n = int(nxt)
+        intent.filters.append({"field": time_dim, "op": "relative_date", "values": [-n, UNITS[after]]})
+        intent.notes.append(f"the last {n} {after}s")
+        return 3
+    if t in _LAST and nxt in UNITS:
+        intent.filters.append({"field": time_dim, "op": "relative_period", "values": [-1, UNITS[nxt]]})
+        intent.notes.append(f"last {nxt}")
+        return 2
+    if t in _THIS and nxt in UNITS:
+        intent.filters.append({"field": time_dim, "op": "relative_period", "values": [0, UNITS[nxt]]})
+        intent.notes.append(f"this {nxt} to date")
+        return 2
+    if t == "today":
+        intent.filters.append({"field": time_dim, "op": "relative_date", "values": [-1, "day"]})
+        intent.notes.append("today")
+        return 1
+    if t == "yesterday":
+        intent.filters.append({"field": time_dim, "op": "relative_period", "values": [-1, "day"]})
+        intent.notes.append("yesterday")
+        return 1
+    return 0
+
+
+def _match_absolute(tokens: list[str], i: int, intent: TimeIntent, time_dim: str) -> int:
+    t = tokens[i]
+    lead = 1 if t in _IN or t in ("since", "before", "after", "between") else 0
+    word = tokens[i + lead] if i + lead < len(tokens) else ""
+    follow = tokens[i + lead + 1] if i + lead + 1 < len(tokens) else ""
+    # Q1 2024 / March 2024
+    if len(word) == 2 and word[0] == "q" and word[1] in "1234" and _year(follow):
+        y, q = _year(follow), int(word[1])
+        assert y is not None
+        start, end = dt.date(y, 3 * q - 2, 1), _month_end(y, 3 * q)
+        intent.filters.append({"field": time_dim, "op": "date_range", "values": [_iso(start), _iso(end)]})
+        intent.notes.append(f"Q{q} {y}")
+        return lead + 2
+    if word in MONTHS and _year(follow):
+        y, m = _year(follow), MONTHS.index(word) + 1
+        assert y is not None
+        intent.filters.append({"field": time_dim, "op": "date_range",
+                               "values": [_iso(dt.date(y, m, 1)), _iso(_month_end(y, m))]})
+        intent.notes.append(f"{word.capitalize()} {y}")
+        return lead + 2
+    year = _year(word)
+    if year is None:
+        return 0
+    if t == "since" or t == "after":
+        first = year if t == "since" else year + 1
+        intent.filters.append({"field": time_dim, "op": ">=", "values": [f"{first}-01-01"]})
+        intent.notes.append(f"since {first}")
+        return 2
+    if t == "before":
+        intent.filters.append({"field": time_dim, "op": "<", "values": [f"{year}-01-01"]})
+        intent.notes.append(f"before {year}")
+        return 2
+    end_year = year
+    used = lead + 1
+    if follow in ("and", "to", "through", "until", "versus", "or") and _year(tokens[i + lead + 2] if i + lead + 2
+                                                                          < len(tokens) else ""):
+        end_year = int(tokens[i + lead + 2])
+        used = lead + 3
+    lo, hi = min(year, end_year), max(year, end_year)
+    intent.years.extend(range(lo, hi + 1))
+    intent.filters.append({"field": time_dim, "op": "date_range", "values": [f"{lo}-01-01", f"{hi}-12-31"]})
+    intent.notes.append(f"in {lo}" if lo == hi else f"{lo}-{hi}")
+    return used
