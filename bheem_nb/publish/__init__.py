@@ -1,1 +1,41 @@
-"""Publishing notebooks as dashboards: Voilà serving, viewer identity, embed tokens."""
+"""Publishing notebooks as dashboards: Voilà serving, viewer identity, embed tokens, the embed bridge, usage.
+
+    bheem serve dashboards/ --config publish.yml          # Voilà + the bheem template + the prelaunch hook
+    bheem embed-token --dashboard sales --user alice@acme.com --ttl 1h
+
+    from bheem_nb.publish import published_context, viewer
+    page = published_context(model)                       # the page's filters, as the verified viewer
+"""
+
+from bheem_nb.publish.config import PublishConfig, PublishConfigError, load_config
+from bheem_nb.publish.policy import DashboardPolicy, ParameterError
+from bheem_nb.publish.revocations import Revocations
+from bheem_nb.publish.session import Viewer, viewer
+from bheem_nb.publish.tokens import EmbedClaims, EmbedTokenError, create_embed_token, verify_embed_token
+from bheem_nb.publish.usage import Usage, dashboard_usage
+
+
+def published_context(model, **kw):  # type: ignore[no-untyped-def]
+    """The page's filter context for the server-verified viewer (see :mod:`bheem_nb.publish.page`)."""
+    from bheem_nb.publish.page import published_context as build
+
+    return build(model, **kw)
+
+
+__all__ = [
+    "DashboardPolicy",
+    "EmbedClaims",
+    "EmbedTokenError",
+    "ParameterError",
+    "PublishConfig",
+    "PublishConfigError",
+    "Revocations",
+    "Usage",
+    "Viewer",
+    "create_embed_token",
+    "dashboard_usage",
+    "load_config",
+    "published_context",
+    "verify_embed_token",
+    "viewer",
+]

@@ -1,0 +1,113 @@
+"""The dashboard side of the embed protocol: an invisible widget between the host page's SDK and the page.
+
+Its front end (``js/src/embed_bridge.js``) accepts ``postMessage`` requests only from the parent
+window and only from the origins the server allowed for this viewer (a synced list the kernel set;
+the page changing it gains nothing: every request is checked again here, in the kernel). Requests
+become custom widget messages; this class answers them through the :class:`PublishedContext`, so
+the parameter policy, row-level security and the audit log apply.
+
+Methods: getFilters, setFilters, clearFilters, refresh, exportData, getPages, setPage.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from typing import TYPE_CHECKING, Any
+
+import anywidget
+import traitlets
+
+from bheem_nb.errors import BheemError
+from bheem_nb.widgets.slicers import STATIC
+
+if TYPE_CHECKING:
+    from bheem_nb.publish.page import PublishedContext
+    from bheem_nb.store.audit import AuditLog
+
+EXPORT_FORMATS = {"csv": "text/csv", "json": "application/json"}
+
+
+@functools.cache
+def _audit() -> AuditLog:
+    from bheem_nb.publish.config import load_config
+    from bheem_nb.store.audit import AuditLog
+
+    return AuditLog(load_config().audit_url, background=False)
+
+
+class EmbedBridge(anywidget.AnyWidget):
+    """Answers the host page's SDK for one published page; shows nothing."""
+
+    _esm = STATIC / "embed_bridge.js"
+    dashboard = traitlets.Unicode("").tag(sync=True)
+    origins = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    filters = traitlets.Dict().tag(sync=True)
+    locked = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    pages = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    page = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, context: PublishedContext, *, pages: list[str]) -> None:
+        v = context.viewer
+        super().__init__(dashboard=v.dashboard, origins=list(v.origins), locked=sorted(context.locked),
+                         pages=pages, page=pages[0] if pages else "")
+        self.context = context
+        self.on_msg(self._on_request)
+
+    def _on_request(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if not isinstance(content, dict) or content.get("type") != "request":
+            return
+        rid, method, params = str(content.get("id", "")), str(content.get("method", "")), content.get("params") or {}
+        try:
+            result = self.handle(method, params if isinstance(params, dict) else {})
+        except (BheemError, KeyError, ValueError, TypeError) as exc:
+            message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+            self.send({"type": "response", "id": rid, "ok": False, "error": str(message)})
+            return
+        self.send({"type": "response", "id": rid, "ok": True, "result": result})
+
+    def handle(self, method: str, params: dict[str, Any]) -> Any:
+        """One SDK request; raises with a message the host page can show."""
+        ctx = self.context
+        if method == "getFilters":
+            return ctx.current_filters()
+        if method == "setFilters":
+            values = params.get("filters")
+            if not isinstance(values, dict):
+                raise ValueError("setFilters needs an object of parameter -> value")
+            ctx.apply(values)
+            return ctx.current_filters()
+        if method == "clearFilters":
+            ctx.clear_all()
+            return ctx.current_filters()
+        if method == "refresh":
+            ctx.refresh()
+            return True
+        if method == "exportData":
+            return self.export(str(params.get("format", "csv")), int(params.get("view", 0)))
+        if method == "getPages":
+            return {"pages": list(self.pages), "current": self.page}
+        if method == "setPage":
+            ctx.show_page(str(params.get("page", "")))
+            return {"pages": list(self.pages), "current": self.page}
+        raise ValueError(f"unknown method {method!r}; use getFilters, setFilters, clearFilters, refresh, "
+                         "exportData, getPages or setPage")
+
+    def export(self, fmt: str, view: int = 0) -> dict[str, Any]:
+        """The data of the page's ``view``-th table, as the viewer sees it (RLS, locked filters), as CSV or JSON."""
+        if fmt not in EXPORT_FORMATS:
+            raise ValueError(f"export format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
+        tables = [v for v in self.context._views if hasattr(v, "spec")]
+        if not 0 <= view < len(tables):
+            raise ValueError(f"no table #{view} on this page ({len(tables)} table(s))")
+        df = self.context.query(**tables[view].spec).df
+        if fmt == "csv":
+            data = df.to_csv(index=False)
+        else:
+            buf = io.StringIO()
+            df.to_json(buf, orient="records", date_format="iso")
+            data = buf.getvalue()
+        _audit().record("export", user=self.context.user,
+                        payload={"dashboard": self.dashboard, "format": fmt, "view": view}, rows=len(df))
+        return {"format": fmt, "mime": EXPORT_FORMATS[fmt], "filename": f"{self.dashboard or 'dashboard'}.{fmt}",
+                "rows": len(df), "data": data}
