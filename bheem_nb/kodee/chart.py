@@ -113,7 +113,7 @@ def suggest_chart(df: pd.DataFrame, *, measures: list[str] | None = None, title:
             if cats:
                 enc["color"] = alt.Color(f"{names[cats[0]]}:N", title=cats[0])
             chart = base.mark_line(point=True).encode(**enc)
-    elif len(cats) == 1 and (share or m0.endswith(":share_of_total")) and len(df) <= DONUT_MAX:
+    elif len(cats) == 1 and (share or measures[-1].endswith(":share_of_total")) and len(df) <= DONUT_MAX:
         theta = names[measures[-1]] if measures[-1].endswith(":share_of_total") else names[m0]
         chart = base.mark_arc(innerRadius=60).encode(theta=alt.Theta(f"{theta}:Q"),
                                                       color=alt.Color(f"{names[cats[0]]}:N", title=cats[0]),
