@@ -205,6 +205,15 @@ class Scheduler:
     def _dispatch(self, job: AnyJob, run_id: int, slot: dt.datetime, attempt: int) -> dict[str, Any]:
         engine = Engine(use_cache=False, timeout=job.timeout, max_rows=None)
         model = SemanticModel.from_yaml(job.model, engine=engine)
+        try:
+            return self._dispatch_on(job, model, run_id, slot, attempt)
+        finally:
+            conn = getattr(model, "_connector", None)  # opened lazily; a loop must not keep files open
+            if conn is not None:
+                conn.close()
+
+    def _dispatch_on(self, job: AnyJob, model: SemanticModel, run_id: int, slot: dt.datetime,
+                     attempt: int) -> dict[str, Any]:
         owner = self.owner(job, model)
         if isinstance(job, NotebookJob):
             return self._run_notebook(job, owner, run_id, slot, attempt)
