@@ -12,6 +12,7 @@ Every method returns a new Chart (nothing is mutated), in Altair's chainable sty
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -108,6 +109,13 @@ class Chart:
                scale: float = 2.0) -> bytes:
         """The chart as PNG bytes, rendered offline."""
         return to_png(self.to_vega_lite(model, filters, user), scale=scale)
+
+    def export(self, model: SemanticModel, format: str, path: str | Path | None = None, *,
+               filters: Iterable[FilterLike] = (), user: Any = None, audit: Any = None) -> bytes:
+        """PNG, SVG, CSV or XLSX bytes as ``user`` (RLS applies), with an audit row; see :mod:`.export`."""
+        from bheem_nb.charts.export import export
+
+        return export(self, model, format, path, filters=filters, user=user, audit=audit)
 
     def scenegraph(self, model: SemanticModel, filters: Iterable[FilterLike] = (), user: Any = None) -> dict[str, Any]:
         """The rendered Vega scenegraph (for tests and layout checks)."""

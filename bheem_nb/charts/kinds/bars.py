@@ -11,8 +11,10 @@ from typing import Any
 
 import pandas as pd
 
+from bheem_nb.charts.formatting import vega_condition
 from bheem_nb.charts.kinds.base import Ctx, Visual, category_axis, data, selectable, tooltips
 from bheem_nb.charts.meta import fref
+from bheem_nb.charts.render import PALETTE
 
 SERIES = "Measure"
 VALUE = "Value"
@@ -74,6 +76,9 @@ class Bars(Visual):
                 enc[f"{cat}Offset"] = {"field": fref(series)}
             else:
                 val_enc["stack"] = "zero"
+        fmt = next((f for f in spec.formats if f.field == spec.y[0]), None)
+        if fmt is not None and not series:  # conditional formatting colours each bar as its table cell
+            enc["color"] = vega_condition(fmt, spec.y[0], list(df[spec.y[0]]), PALETTE[0])
         tips = tooltips(ctx, [spec.x, spec.color, *spec.y]) if not transforms else [
             ctx.meta(spec.x).tooltip(), {"field": SERIES, "title": "Measure"},
             {"field": VALUE, "type": "quantitative", "format": ym.value_format, "title": "Value"}]

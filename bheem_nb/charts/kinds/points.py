@@ -119,9 +119,9 @@ class Calendar(Visual):
             keep = dates.dt.year > dates.dt.year.max() - years
             df, dates = df[keep.to_numpy()], dates[keep]
         return df.assign(_year=dates.dt.year.to_numpy(), _week=dates.dt.isocalendar().week.to_numpy(),
-                         _weekday=dates.dt.weekday.to_numpy(),
+                         _weekday=dates.dt.day_of_week.to_numpy(),
                          _col=((dates - pd.to_datetime(dates.dt.year.astype(str) + "-01-01")).dt.days
-                               + pd.to_datetime(dates.dt.year.astype(str) + "-01-01").dt.weekday).to_numpy() // 7)
+                               + pd.to_datetime(dates.dt.year.astype(str) + "-01-01").dt.day_of_week).to_numpy() // 7)
 
     def build(self, ctx: Ctx, df: pd.DataFrame) -> dict[str, Any]:
         spec = ctx.spec
