@@ -92,7 +92,8 @@ class KodeeChat(anywidget.AnyWidget):
             formats = {str(f["field"]): f.get("format") for f in self.kodee.model.describe()}
             for rec in df.head(self.max_rows).itertuples(index=False):
                 rows.append([format_value(_plain(v), formats.get(c)) for c, v in zip(columns, rec, strict=True)])
-        return {"id": a.id, "question": a.question, "explanation": a.explanation, "sql": a.sql or "",
+        labels = [self.kodee.column_label(c) for c in columns]
+        return {"id": a.id, "question": a.question, "explanation": a.explanation, "sql": a.sql or "", "labels": labels,
                 "chart": a.chart, "chart_kind": chart_kind(a.chart), "columns": columns, "rows": rows,
                 "numeric": numeric, "row_count": count, "truncated": count > len(rows), "error": a.error or "",
                 "confidence": a.confidence, "follow_ups": a.follow_ups, "source": a.source, "rating": 0}

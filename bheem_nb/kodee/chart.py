@@ -64,8 +64,11 @@ def _inline(rows: list[dict[str, Any]]) -> Any:
 
 
 def suggest_chart(df: pd.DataFrame, *, measures: list[str] | None = None, title: str = "",
-                  share: bool = False) -> dict[str, Any] | None:
-    """A Vega-Lite spec for ``df`` (``measures``: its numeric value columns; default: inferred)."""
+                  share: bool = False, labels: dict[str, str] | None = None) -> dict[str, Any] | None:
+    """A Vega-Lite spec for ``df`` (``measures``: its numeric value columns; default: inferred).
+
+    ``labels`` maps column names to the titles shown on axes, legends and tooltips.
+    """
     import altair as alt
 
     if df is None or df.empty or len(df) > MAX_POINTS:
@@ -86,47 +89,49 @@ def suggest_chart(df: pd.DataFrame, *, measures: list[str] | None = None, title:
     times = [d for d in dims if _is_time(df[d], d)]
     cats = [d for d in dims if d not in times]
     m0 = measures[0]
+    lbl = {c: (labels or {}).get(c, c) for c in cols}
 
     def tip() -> list[Any]:
-        return [alt.Tooltip(f"{names[c]}:{'Q' if c in measures else 'N'}", title=c) for c in cols]
+        return [alt.Tooltip(f"{names[c]}:{'Q' if c in measures else 'N'}", title=lbl[c]) for c in cols]
 
     def q(col: str) -> Any:
-        return alt.Y(f"{names[col]}:Q", title=col)
+        return alt.Y(f"{names[col]}:Q", title=lbl[col])
 
     if not dims:
         if len(measures) == 1:
             value = df[m0].iloc[0]
             shown = "—" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:,.2f}"
-            chart = alt.Chart(_inline([{"label": m0, "value": shown}])).mark_text(
-                fontSize=40, fontWeight="bold").encode(text="value:N").properties(title=m0, width=240, height=80)
+            chart = alt.Chart(_inline([{"label": lbl[m0], "value": shown}])).mark_text(
+                fontSize=40, fontWeight="bold").encode(text="value:N").properties(title=lbl[m0], width=240, height=80)
         else:
             folded = base.transform_fold([names[m] for m in measures], as_=["measure", "value"])
             chart = folded.mark_bar().encode(x=alt.X("measure:N", title=None, sort=None),
                                              y=alt.Y("value:Q", title=None), tooltip=["measure:N", "value:Q"])
     elif times:
-        x = alt.X(f"{names[times[0]]}:T", title=times[0])
+        x = alt.X(f"{names[times[0]]}:T", title=lbl[times[0]])
         if len(measures) > 1 and not cats:
             chart = base.transform_fold([names[m] for m in measures], as_=["measure", "value"]).mark_line(
                 point=True).encode(x=x, y=alt.Y("value:Q", title=None), color="measure:N")
         else:
             enc: dict[str, Any] = {"x": x, "y": q(m0), "tooltip": tip()}
             if cats:
-                enc["color"] = alt.Color(f"{names[cats[0]]}:N", title=cats[0])
+                enc["color"] = alt.Color(f"{names[cats[0]]}:N", title=lbl[cats[0]])
             chart = base.mark_line(point=True).encode(**enc)
     elif len(cats) == 1 and (share or measures[-1].endswith(":share_of_total")) and len(df) <= DONUT_MAX:
         theta = names[measures[-1]] if measures[-1].endswith(":share_of_total") else names[m0]
         chart = base.mark_arc(innerRadius=60).encode(theta=alt.Theta(f"{theta}:Q"),
-                                                      color=alt.Color(f"{names[cats[0]]}:N", title=cats[0]),
+                                                      color=alt.Color(f"{names[cats[0]]}:N", title=lbl[cats[0]]),
                                                       tooltip=tip())
     elif len(cats) == 1 and len(measures) >= 2:
         chart = base.mark_point(filled=True, size=80).encode(
-            x=alt.X(f"{names[m0]}:Q", title=m0), y=alt.Y(f"{names[measures[1]]}:Q", title=measures[1]),
+            x=alt.X(f"{names[m0]}:Q", title=lbl[m0]), y=alt.Y(f"{names[measures[1]]}:Q", title=lbl[measures[1]]),
             tooltip=tip())
     else:
-        enc = {"y": alt.Y(f"{names[cats[0]]}:N", title=cats[0], sort="-x"), "x": alt.X(f"{names[m0]}:Q", title=m0),
+        enc = {"y": alt.Y(f"{names[cats[0]]}:N", title=lbl[cats[0]], sort="-x"),
+               "x": alt.X(f"{names[m0]}:Q", title=lbl[m0]),
                "tooltip": tip()}
         if len(cats) > 1:
-            enc["color"] = alt.Color(f"{names[cats[1]]}:N", title=cats[1])
+            enc["color"] = alt.Color(f"{names[cats[1]]}:N", title=lbl[cats[1]])
         chart = base.mark_bar().encode(**enc)
     if title:
         chart = chart.properties(title=title)

@@ -124,7 +124,8 @@ class Kodee:
         except BheemError as exc:
             return Answer(question, explanation=explanation, confidence=confidence, query_spec=spec, source=source,
                           error=str(exc))
-        chart = suggest_chart(result.df, measures=list(spec.get("measures", [])), share=share)
+        labels = {str(c): self.column_label(str(c)) for c in result.df.columns}
+        chart = suggest_chart(result.df, measures=list(spec.get("measures", [])), share=share, labels=labels)
         return Answer(question, sql=result.sql, explanation=explanation, result=result, chart=chart,
                       confidence=confidence, follow_ups=self.follow_ups(spec), query_spec=spec, source=source)
 
@@ -161,7 +162,9 @@ class Kodee:
         """Questions this model can answer, for the chat's empty state."""
         v = self.vocab
         measures = [v.label(m) for m in v.measure_order[:3]]
-        cats = sorted(v.values, key=lambda f: len(v.values[f]))
+        with_measures = {m.split(".")[0] for m in v.measure_order}
+        # fields of fact and entity tables first (region, category), calendar lookups (month name) last
+        cats = sorted(v.values, key=lambda f: (f.split(".")[0] not in with_measures, len(v.values[f])))
         out: list[str] = []
         if measures:
             m = measures[0]
@@ -170,13 +173,24 @@ class Kodee:
             out.append(f"{m} by month")
             wide = [c for c in cats if 8 <= len(v.values[c]) <= 50]
             if wide:
-                out.append(f"top 5 {v.label(wide[0])} by {m}")
+                out.append(f"top 5 {_plural(v.label(wide[0]))} by {m}")
             out.append(f"{m} this year vs last year")
             if len(cats) > 1:
                 out.append(f"{measures[-1]} in {v.values[cats[1]][0]}")
             if len(measures) > 1 and cats:
                 out.append(f"{measures[1]} by {v.label(cats[-1] if len(cats) < 3 else cats[2])} last 90 days")
         return out[:n]
+
+    def column_label(self, column: str) -> str:
+        """A column as it reads: ``revenue:yoy_pct`` -> "Revenue (yoy pct)", grains -> "Order date (month)"."""
+        base, _, modifier = column.partition(":")
+        head, _, last = base.rpartition(".")
+        grain = last if head in self.vocab.time_dims.values() else ""
+        text = self.vocab.label(head if grain else base) if "." in base else base.replace("_", " ")
+        text = text[:1].upper() + text[1:]
+        if grain:
+            text += f" ({grain})"
+        return f"{text} ({modifier.replace('_', ' ')})" if modifier else text
 
     def follow_ups(self, spec: dict[str, Any]) -> list[str]:
         """Refinements that make sense after ``spec``."""
@@ -232,3 +246,9 @@ class Kodee:
                    "rows": len(answer.result) if answer.result is not None else None}
         self.audit.record("kodee", user=who, model=self.model.name, payload=payload,
                           error=answer.error if not answer.ok else None)
+
+
+def _plural(label: str) -> str:
+    if label.endswith("y") and not label.endswith(("ay", "ey", "oy")):
+        return label[:-1] + "ies"
+    return label if label.endswith("s") else label + "s"

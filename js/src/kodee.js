@@ -5,9 +5,10 @@ import embed from "vega-embed";
 import { h } from "./lib/dom.js";
 import { injectKodeeStyles } from "./lib/kodee_style.js";
 
-function table(columns, rows, numeric) {
+function table(columns, labels, rows, numeric) {
   return h("table", { class: "bn-kodee-table" },
-    h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col" }, c)))),
+    h("thead", {}, h("tr", {}, columns.map((c, i) => h("th", { scope: "col", class: numeric[i] ? "num" : "",
+      "data-col": c }, labels[i] || c)))),
     h("tbody", {}, rows.map((r) => h("tr", {}, r.map((v, i) => h("td", { class: numeric[i] ? "num" : "" }, v))))));
 }
 
@@ -49,11 +50,11 @@ function render({ model, el }) {
       });
     }
     if (m.columns && m.columns.length) {
-      parts.push(table(m.columns, m.rows || [], m.numeric || []));
+      parts.push(table(m.columns, m.labels || [], m.rows || [], m.numeric || []));
       if (m.truncated) parts.push(h("div", { class: "bn-kodee-meta" }, `first ${m.rows.length} of ${m.row_count} rows`));
     }
     if (m.sql) {
-      const area = h("textarea", { class: "bn-kodee-sql-text", "aria-label": "SQL", spellcheck: "false" });
+      const area = h("textarea", { class: "bn-kodee-sql-text", "aria-label": "SQL", spellcheck: "false", rows: "6" });
       area.value = m.sql;
       const run = h("button", { type: "button", class: "bn-kodee-chip bn-kodee-run",
         onclick: () => send({ type: "run_sql", sql: area.value, id: m.id }) }, "Run edited SQL");
@@ -61,9 +62,11 @@ function render({ model, el }) {
     }
     const meta = `${m.source}${m.confidence !== null && m.confidence !== undefined ? ` · confidence ${Math.round(m.confidence * 100)}%` : ""}`;
     const up = h("button", { type: "button", class: "bn-kodee-thumb", "aria-label": "Good answer",
-      "aria-pressed": String(m.rating === 1), onclick: () => send({ type: "feedback", id: m.id, rating: 1 }) }, "👍");
+      "aria-pressed": String(m.rating === 1), onclick: () => send({ type: "feedback", id: m.id, rating: 1 }) },
+      "✓ Helpful");
     const down = h("button", { type: "button", class: "bn-kodee-thumb", "aria-label": "Bad answer",
-      "aria-pressed": String(m.rating === -1), onclick: () => send({ type: "feedback", id: m.id, rating: -1 }) }, "👎");
+      "aria-pressed": String(m.rating === -1), onclick: () => send({ type: "feedback", id: m.id, rating: -1 }) },
+      "✗ Not helpful");
     parts.push(h("div", { class: "bn-kodee-row" }, up, down, h("span", { class: "bn-kodee-meta" }, meta)));
     if (m.follow_ups && m.follow_ups.length) parts.push(chips(m.follow_ups));
     const node = h("div", { class: "bn-kodee-a", "data-id": m.id }, parts);

@@ -57820,13 +57820,13 @@ var CSS = `
 .bn-kodee-chart { background: #fff; border-radius: 6px; padding: 6px; min-height: 40px; width: 100%; box-sizing: border-box; }
 .bn-kodee-table { border-collapse: collapse; font-size: 12.5px; background: #fff; }
 .bn-kodee-table th, .bn-kodee-table td { border-bottom: 1px solid #eceef3; padding: 3px 8px; text-align: left; }
-.bn-kodee-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.bn-kodee-table th.num, .bn-kodee-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .bn-kodee-sql textarea { width: 100%; box-sizing: border-box; font: 12px/1.4 ui-monospace, Menlo, monospace; min-height: 70px; }
 .bn-kodee-row { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
 .bn-kodee-chip { font: inherit; font-size: 12.5px; border: 1px solid #c9cfdd; background: #fff; border-radius: 14px;
   padding: 3px 10px; cursor: pointer; color: #2f5bd3; }
 .bn-kodee-chip:hover, .bn-kodee-chip:focus-visible { background: #eef2fd; }
-.bn-kodee-thumb { font: inherit; border: 1px solid #c9cfdd; background: #fff; border-radius: 6px; cursor: pointer; padding: 2px 8px; }
+.bn-kodee-thumb { font: inherit; font-size: 12.5px; border: 1px solid #c9cfdd; background: #fff; border-radius: 6px; cursor: pointer; padding: 2px 8px; }
 .bn-kodee-thumb[aria-pressed="true"] { background: #2f5bd3; color: #fff; border-color: #2f5bd3; }
 .bn-kodee-form { display: flex; gap: 8px; padding: 10px 14px; border-top: 1px solid #eceef3; }
 .bn-kodee-form input { flex: 1; font: inherit; padding: 7px 10px; border: 1px solid #c9cfdd; border-radius: 8px; }
@@ -57846,11 +57846,15 @@ function injectKodeeStyles() {
 }
 
 // src/kodee.js
-function table(columns, rows, numeric) {
+function table(columns, labels2, rows, numeric) {
   return h2(
     "table",
     { class: "bn-kodee-table" },
-    h2("thead", {}, h2("tr", {}, columns.map((c4) => h2("th", { scope: "col" }, c4)))),
+    h2("thead", {}, h2("tr", {}, columns.map((c4, i) => h2("th", {
+      scope: "col",
+      class: numeric[i] ? "num" : "",
+      "data-col": c4
+    }, labels2[i] || c4)))),
     h2("tbody", {}, rows.map((r) => h2("tr", {}, r.map((v, i) => h2("td", { class: numeric[i] ? "num" : "" }, v)))))
   );
 }
@@ -57906,11 +57910,11 @@ function render({ model, el }) {
       });
     }
     if (m3.columns && m3.columns.length) {
-      parts.push(table(m3.columns, m3.rows || [], m3.numeric || []));
+      parts.push(table(m3.columns, m3.labels || [], m3.rows || [], m3.numeric || []));
       if (m3.truncated) parts.push(h2("div", { class: "bn-kodee-meta" }, `first ${m3.rows.length} of ${m3.row_count} rows`));
     }
     if (m3.sql) {
-      const area6 = h2("textarea", { class: "bn-kodee-sql-text", "aria-label": "SQL", spellcheck: "false" });
+      const area6 = h2("textarea", { class: "bn-kodee-sql-text", "aria-label": "SQL", spellcheck: "false", rows: "6" });
       area6.value = m3.sql;
       const run2 = h2("button", {
         type: "button",
@@ -57920,20 +57924,28 @@ function render({ model, el }) {
       parts.push(h2("details", { class: "bn-kodee-sql" }, h2("summary", {}, "SQL"), area6, run2));
     }
     const meta = `${m3.source}${m3.confidence !== null && m3.confidence !== void 0 ? ` \xB7 confidence ${Math.round(m3.confidence * 100)}%` : ""}`;
-    const up = h2("button", {
-      type: "button",
-      class: "bn-kodee-thumb",
-      "aria-label": "Good answer",
-      "aria-pressed": String(m3.rating === 1),
-      onclick: () => send({ type: "feedback", id: m3.id, rating: 1 })
-    }, "\u{1F44D}");
-    const down = h2("button", {
-      type: "button",
-      class: "bn-kodee-thumb",
-      "aria-label": "Bad answer",
-      "aria-pressed": String(m3.rating === -1),
-      onclick: () => send({ type: "feedback", id: m3.id, rating: -1 })
-    }, "\u{1F44E}");
+    const up = h2(
+      "button",
+      {
+        type: "button",
+        class: "bn-kodee-thumb",
+        "aria-label": "Good answer",
+        "aria-pressed": String(m3.rating === 1),
+        onclick: () => send({ type: "feedback", id: m3.id, rating: 1 })
+      },
+      "\u2713 Helpful"
+    );
+    const down = h2(
+      "button",
+      {
+        type: "button",
+        class: "bn-kodee-thumb",
+        "aria-label": "Bad answer",
+        "aria-pressed": String(m3.rating === -1),
+        onclick: () => send({ type: "feedback", id: m3.id, rating: -1 })
+      },
+      "\u2717 Not helpful"
+    );
     parts.push(h2("div", { class: "bn-kodee-row" }, up, down, h2("span", { class: "bn-kodee-meta" }, meta)));
     if (m3.follow_ups && m3.follow_ups.length) parts.push(chips(m3.follow_ups));
     const node = h2("div", { class: "bn-kodee-a", "data-id": m3.id }, parts);

@@ -16,13 +16,13 @@ const CSS = `
 .bn-kodee-chart { background: #fff; border-radius: 6px; padding: 6px; min-height: 40px; width: 100%; box-sizing: border-box; }
 .bn-kodee-table { border-collapse: collapse; font-size: 12.5px; background: #fff; }
 .bn-kodee-table th, .bn-kodee-table td { border-bottom: 1px solid #eceef3; padding: 3px 8px; text-align: left; }
-.bn-kodee-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.bn-kodee-table th.num, .bn-kodee-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .bn-kodee-sql textarea { width: 100%; box-sizing: border-box; font: 12px/1.4 ui-monospace, Menlo, monospace; min-height: 70px; }
 .bn-kodee-row { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
 .bn-kodee-chip { font: inherit; font-size: 12.5px; border: 1px solid #c9cfdd; background: #fff; border-radius: 14px;
   padding: 3px 10px; cursor: pointer; color: #2f5bd3; }
 .bn-kodee-chip:hover, .bn-kodee-chip:focus-visible { background: #eef2fd; }
-.bn-kodee-thumb { font: inherit; border: 1px solid #c9cfdd; background: #fff; border-radius: 6px; cursor: pointer; padding: 2px 8px; }
+.bn-kodee-thumb { font: inherit; font-size: 12.5px; border: 1px solid #c9cfdd; background: #fff; border-radius: 6px; cursor: pointer; padding: 2px 8px; }
 .bn-kodee-thumb[aria-pressed="true"] { background: #2f5bd3; color: #fff; border-color: #2f5bd3; }
 .bn-kodee-form { display: flex; gap: 8px; padding: 10px 14px; border-top: 1px solid #eceef3; }
 .bn-kodee-form input { flex: 1; font: inherit; padding: 7px 10px; border: 1px solid #c9cfdd; border-radius: 8px; }
