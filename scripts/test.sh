@@ -53,6 +53,7 @@ echo "==> pip install -e '.[dev]'"
 if command -v npm >/dev/null; then
   echo "==> npm ci && npm run build (js/)"
   (cd js && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
+  (cd js/embed && npm run build --silent)  # the embed SDK into js/embed/dist (esbuild from js/node_modules)
 else
   echo "warning: npm is missing; using the committed widgets/static bundle" >&2
 fi

@@ -54,6 +54,12 @@ class EmbedBridge(anywidget.AnyWidget):
         self.context = context
         self.on_msg(self._on_request)
 
+    def set_state(self, sync_data: Any) -> None:
+        """Ignore state sent by the page: every trait here is the kernel's (origins, filters, pages).
+
+        Without this a forged widget message could rewrite ``origins`` and Jupyter would echo it back to the page.
+        """
+
     def _on_request(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if not isinstance(content, dict) or content.get("type") != "request":
             return

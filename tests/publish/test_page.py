@@ -100,6 +100,9 @@ def test_bridge_requests_follow_the_policy(demo: tuple[SemanticModel, Path]) -> 
     with pytest.raises(ValueError, match="unknown method 'runCode'"):
         bridge.handle("runCode", {"code": "import os"})
 
+    # state sent by the page cannot rewrite the bridge (origins, filters are the kernel's)
+    bridge.set_state({"origins": ["http://evil.example"], "filters": {"channel": ["store"]}})
+    assert bridge.origins == ["http://127.0.0.1:1"] and bridge.filters["channel"] == ["partner"]
     assert bridge.handle("clearFilters", {}) == {"channel": ["partner"]}
     assert bridge.handle("setPage", {"page": "Details"}) == {"pages": ["Overview", "Details"], "current": "Details"}
     assert table.layout.display is None
