@@ -12,6 +12,7 @@ only (never code); names starting with ``bheem_`` are reserved for what the runn
 
 from __future__ import annotations
 
+import difflib
 import re
 import zoneinfo
 from pathlib import Path
@@ -322,6 +323,11 @@ def _format(exc: ValidationError, index: LineIndex, head: str) -> str:
                 break
         if loc and loc[0] in KINDS:
             loc = loc[1:]
+        if err["type"] == "union_tag_invalid":
+            tag = str(err.get("ctx", {}).get("tag", ""))
+            close = difflib.get_close_matches(tag, KINDS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            err = {**err, "msg": f"unknown job kind {tag!r}; kinds are {', '.join(KINDS)}{hint}"}
         cleaned.append({**err, "loc": tuple(loc)})
     text = format_validation_error(_Errors(exc, cleaned), index)  # type: ignore[arg-type]
     return text.replace("invalid semantic model", head, 1)
