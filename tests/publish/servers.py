@@ -154,6 +154,7 @@ class HostPage:
 
     def __init__(self, folder: Path, html: str, host: str = "127.0.0.1") -> None:
         folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
         sdk = folder / "sdk"
         sdk.mkdir(exist_ok=True)
         for f in SDK_DIST.glob("*.js"):
