@@ -85,7 +85,9 @@ class Bars(Visual):
         enc["tooltip"] = tips
         bar: dict[str, Any] = {"mark": {"type": "bar"}, "encoding": enc}
         bar = selectable(bar, [f for f in (spec.x, spec.color) if f], ctx)
-        size = _band_size(ctx, df, spec.x, horizontal)
+        per_band = df[series].nunique() if series and series in df and (self.grouped or not self.stack) else 1
+        per_band = len(spec.y) if series == SERIES and (self.grouped or not self.stack) else per_band
+        size = _band_size(ctx, df, spec.x, horizontal, per_band)
         body: dict[str, Any] = {"data": data(df), "transform": transforms} if transforms else {"data": data(df)}
         if size:
             body["height" if horizontal else "width"] = size
@@ -102,9 +104,9 @@ class Bars(Visual):
         return body
 
 
-def _band_size(ctx: Ctx, df: pd.DataFrame, name: str, horizontal: bool) -> int | None:
-    """Horizontal bars get 22 px per category so long lists stay readable; columns keep the width."""
+def _band_size(ctx: Ctx, df: pd.DataFrame, name: str, horizontal: bool, per_band: int = 1) -> int | None:
+    """Horizontal bars get 22 px per bar (grouped: per bar in the group) so long lists stay readable."""
     if not horizontal or "height" in ctx.spec.options:
         return None
     n = df[name].nunique() if name in df else 0
-    return max(120, min(22 * n + 20, 900))
+    return int(max(120, min((22 * per_band + 6) * n + 20, 900)))

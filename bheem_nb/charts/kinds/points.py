@@ -54,13 +54,39 @@ class Scatter(Visual):
         n_labels = int(ctx.option("max_labels", 5))
         if n_labels:  # name only the largest points: more labels than that collide
             rank = spec.size or spec.y[0]
-            top = set(df.sort_values(rank, ascending=False, kind="stable")[spec.detail].head(n_labels).astype(str))
-            df = df.assign(_label=[str(v) if str(v) in top else "" for v in df[spec.detail]])
-            layers.append({"mark": {"type": "text", "align": "left", "dx": 8, "dy": -8, "fontSize": 10,
-                                    "fill": "#333"},
-                           "transform": [{"filter": "datum._label !== ''"}],
-                           "encoding": {"x": enc["x"], "y": enc["y"], "text": {"field": "_label"}}})
+            top = _unclashed(ctx, df.sort_values(rank, ascending=False, kind="stable"), n_labels)
+            far = float(df[spec.x].max()) * 0.8 if len(df) else 0.0  # labels near the right edge go left
+            df = df.assign(_label=[str(v) if str(v) in top else "" for v in df[spec.detail]],
+                           _left=[bool(v > far) for v in df[spec.x]])
+            for left in (False, True):
+                layers.append({"mark": {"type": "text", "align": "right" if left else "left", "dx": -8 if left else 8,
+                                        "dy": -8, "fontSize": 10, "fill": "#333"},
+                               "transform": [{"filter": f"datum._label !== '' && {'' if left else '!'}datum._left"}],
+                               "encoding": {"x": enc["x"], "y": enc["y"], "text": {"field": "_label"}}})
         return {"data": data(df), "layer": layers}
+
+
+def _unclashed(ctx: Ctx, ranked: pd.DataFrame, n: int) -> set[str]:
+    """Names of up to ``n`` points, largest first, skipping any whose label box would overlap one kept."""
+    spec = ctx.spec
+    assert spec.x and spec.detail
+    xs, ys = ranked[spec.x].astype(float), ranked[spec.y[0]].astype(float)
+    def px(v: float, lo: float, hi: float, size: int) -> float:
+        return (v - lo) / ((hi - lo) or 1.0) * size
+
+    kept: list[tuple[float, float, float, float]] = []
+    names: set[str] = set()
+    for name, x, y in zip(ranked[spec.detail].astype(str), xs, ys, strict=True):
+        if len(names) >= n:
+            break
+        left = px(x, xs.min(), xs.max(), ctx.width)
+        top = ctx.height - px(y, ys.min(), ys.max(), ctx.height) - 14
+        box = (left - 4, top, left + 8 + 6.2 * len(name), top + 14)
+        if any(box[0] < k[2] and k[0] < box[2] and box[1] < k[3] and k[1] < box[3] for k in kept):
+            continue
+        kept.append(box)
+        names.add(name)
+    return names
 
 
 class Heatmap(Visual):
