@@ -157,7 +157,7 @@ def _seasonality(
             "seasonality",
             st.significance(season.p) * effect,
             f"{label(measure).capitalize()} repeats every {lag} {grain}s (autocorrelation {season.acf:.2f} at lag "
-            f"{lag}); it peaks in {peak} at {fmt_pct(swing)} above the {cycle}'s average.",
+            f"{lag}); its peak, {peak}, is {fmt_pct(swing)} above the {cycle}'s average.",
             (measure, time_field),
             {},
             {"lag": lag, "acf": season.acf, "p_value": season.p, "grain": grain, "peak": peak},
