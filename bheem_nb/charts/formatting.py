@@ -152,25 +152,24 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and not math.isnan(v)
 
 
-Styles = list[list[dict[str, Any]]]
+Styles = list[dict[str, dict[str, Any]]]
 
 
 def cell_styles(df: pd.DataFrame, formats: Sequence[ConditionalFormat | Mapping[str, Any]]) -> Styles:
-    """One style dict per cell (rows x columns of ``df``); ``{}`` where no format applies.
+    """One ``{column: style}`` dict per row of ``df``, every column present; ``{}`` where no format applies.
 
     Keys a renderer reads: ``background``, ``color`` (font), ``bold``, ``italic``,
     ``bar`` (``{"start", "end", "axis", "color"}`` as fractions 0..1 of the cell width, ``show_value``)
     and ``icon`` (``{"symbol", "color", "name"}``). Formats on a column ``df`` lacks are ignored,
     so one list of formats serves a table and its drilled-down copies.
     """
-    out: Styles = [[{} for _ in df.columns] for _ in range(len(df))]
+    out: Styles = [{str(c): {} for c in df.columns} for _ in range(len(df))]
     for raw in formats:
         fmt = raw if isinstance(raw, ConditionalFormat) else ConditionalFormat.model_validate(raw)
         if fmt.field not in df.columns:
             continue
-        col = list(df.columns).index(fmt.field)
         for i, style in enumerate(column_styles(list(df[fmt.field]), fmt)):
-            out[i][col].update(style)
+            out[i][fmt.field].update(style)
     return out
 
 

@@ -20,7 +20,7 @@ VALUES = [10.0, 20.0, 30.0, 40.0, 50.0]
 
 
 def styles(values: Sequence[Any], fmt: dict[str, Any]) -> list[dict[str, Any]]:
-    return [row[0] for row in cell_styles(pd.DataFrame({"v": values}), [{"field": "v", **fmt}])]
+    return [row["v"] for row in cell_styles(pd.DataFrame({"v": values}), [{"field": "v", **fmt}])]
 
 
 def test_two_stop_colour_scale_runs_lowest_to_highest() -> None:
@@ -82,7 +82,7 @@ def test_contains_rule_on_text_and_later_rules_win() -> None:
     fmt = {"field": "region", "type": "rules", "rules": [
         {"condition": {"operator": "contains", "value": "america"}, "format": {"font_color": "#111", "bold": True}},
         {"condition": {"operator": "=", "value": "Latin America"}, "format": {"font_color": "#222"}}]}
-    out = [r[0] for r in cell_styles(df, [fmt])]
+    out = [r["region"] for r in cell_styles(df, [fmt])]
     assert out == [{}, {"color": "#111", "bold": True}, {"color": "#222", "bold": True}]
 
 
@@ -117,3 +117,10 @@ def test_series_colours_follow_a_colour_scale(model: bn.SemanticModel) -> None:
     bars = marks(scene, "rect")
     tallest, shortest = max(bars, key=lambda b: b["height"]), min(bars, key=lambda b: b["height"])
     assert tallest["fill"] == "#000000" and shortest["fill"] == "#ffffff"
+
+
+def test_cell_styles_shape_is_one_dict_per_row_keyed_by_column() -> None:
+    df = pd.DataFrame({"region": ["A", "B"], "revenue": [1.0, 2.0], "orders": [3, 4]})
+    out = cell_styles(df, [{"field": "revenue", "type": "data_bars"}, {"field": "missing", "type": "data_bars"}])
+    assert len(out) == 2 and all(list(row) == ["region", "revenue", "orders"] for row in out)
+    assert out[0]["region"] == {} and out[1]["revenue"]["bar"]["end"] == 1.0

@@ -75,7 +75,8 @@ class Table(Visual):
         cells = [[_text(ctx, c, v) for c, v in zip(cols, rec, strict=True)]
                  for rec in shown[cols].itertuples(index=False)]
         grid = Grid(header=[ctx.meta(c).label for c in cols], cells=cells,
-                    numeric=[c in spec.y for c in cols], styles=cell_styles(shown[cols], spec.formats))
+                    numeric=[c in spec.y for c in cols],
+                    styles=[[row[c] for c in cols] for row in cell_styles(shown[cols], spec.formats)])
         if "_spark" in shown:
             grid.sparklines = {i: list(v) for i, v in enumerate(shown["_spark"])}
         if len(df) > limit:
@@ -149,7 +150,7 @@ class Matrix(Visual):
             for k in picked:  # each column of the format's measure is scaled on its own leaf cells
                 renamed = sub.rename(columns={f"c{k}": fmt.field})[[fmt.field]]
                 for r, style in zip(leaf, cell_styles(renamed, [fmt]), strict=True):
-                    styles[r][k + 1].update(style[0])
+                    styles[r][k + 1].update(style[fmt.field])
         grid = Grid(header=header, cells=cells, numeric=[False, *([True] * len(columns))], styles=styles,
                     bold_rows=bold, indent=indent)
         return grid_spec(grid)
@@ -205,7 +206,7 @@ class Kpi(Visual):
         ym = ctx.meta(y)
         rec = df.iloc[0].to_dict() if len(df) else {}
         value = rec.get("value")
-        style = cell_styles(pd.DataFrame({y: [value]}), spec.formats)[0][0] if spec.formats else {}
+        style = cell_styles(pd.DataFrame({y: [value]}), spec.formats)[0][y] if spec.formats else {}
         w, h = int(ctx.option("width", 300)), int(ctx.option("height", 170))
         texts: list[dict[str, Any]] = [
             {"x": 16, "y": 26, "text": ym.label, "size": 13, "color": "#555", "weight": "normal"},
