@@ -47,6 +47,10 @@ class Answer:
     def df(self) -> pd.DataFrame | None:
         return self.result.df if self.result is not None else None
 
+    def __repr__(self) -> str:
+        shown = f"{len(self.result)} rows" if self.result is not None else f"no answer ({self.error})"
+        return f"<Answer {self.question!r}: {shown}, {self.source}, confidence {self.confidence:.2f}>"
+
     def _repr_html_(self) -> str:
         parts = [f"<div class='bn-kodee-answer'><p><b>{html.escape(self.question)}</b></p>",
                  f"<p>{html.escape(self.explanation)}</p>"]

@@ -106,7 +106,7 @@ class Kodee:
         if spec is None:
             return Answer(question, explanation=note + parsed.explanation, confidence=0.0,
                           follow_ups=self.suggestions(3), error="cannot answer", source="offline")
-        text = explain(spec, self.vocab, parsed.parts.get("time_notes") if not follow else None)
+        text = explain(spec, self.vocab)
         if follow:
             text = "Refining the previous question: " + text
         elif parsed.unknown:

@@ -199,11 +199,11 @@ def parse(question: str, vocab: Vocabulary, *, default_measure: str | None = Non
     if limit is not None:
         spec["limit"] = limit
     confidence = max(0.1, 1.0 - 0.2 * len(unknown))
-    parsed = Parsed(spec, explain(spec, vocab, time.notes), round(confidence, 2), unknown,
+    parsed = Parsed(spec, explain(spec, vocab), round(confidence, 2), unknown,
                     _suggest(unknown, vocab), time.flags)
     if unknown:
         parsed.explanation += f" (ignored: {', '.join(unknown)})"
-    parsed.parts = {"direction": direction, "limit": limit, "time_notes": time.notes}
+    parsed.parts = {"direction": direction, "limit": limit}
     return parsed
 
 
@@ -331,7 +331,7 @@ def _cannot(question: str, unknown: list[str], vocab: Vocabulary) -> Parsed:
     return Parsed(None, text, 0.0, unknown, suggestions)
 
 
-def explain(spec: dict[str, Any], vocab: Vocabulary, notes: list[str] | None = None) -> str:
+def explain(spec: dict[str, Any], vocab: Vocabulary) -> str:
     """One sentence saying what a spec computes, in the model's own labels."""
     def lbl(name: str) -> str:
         base, _, mod = name.partition(":")
@@ -349,13 +349,12 @@ def explain(spec: dict[str, Any], vocab: Vocabulary, notes: list[str] | None = N
     for f in spec.get("filters", []):
         vals = f.get("values", [])
         if f["field"] in vocab.time_dims.values():
-            continue  # said by the time notes
+            parts.append(_time_text(f))
+            continue
         shown = " or ".join(str(v) for v in vals) if f["op"] in ("in", "=") else ", ".join(str(v) for v in vals)
         verb = {"=": "is", "in": "is", "not_in": "is not", ">": "above", ">=": "at least", "<": "below",
                 "<=": "at most"}.get(f["op"], f["op"])
         parts.append(f"where {lbl(f['field'])} {verb} {shown}")
-    if notes:
-        parts.append(", ".join(notes))
     order = spec.get("order")
     if order and spec.get("limit"):
         parts.append(f"{'top' if order[0]['desc'] else 'bottom'} {spec['limit']} by {lbl(order[0]['field'])}")
@@ -365,3 +364,21 @@ def explain(spec: dict[str, Any], vocab: Vocabulary, notes: list[str] | None = N
     rest = parts[2:] if len(parts) > 1 and parts[1].startswith("by ") else parts[1:]
     text = ", ".join([text, *rest])
     return text[0].upper() + text[1:] + "."
+
+
+def _time_text(f: dict[str, Any]) -> str:
+    """"in 2024", "the last 30 days", "last month", "from 2025-03-01 to 2025-03-31" for a time filter."""
+    op, vals = f["op"], list(f.get("values", []))
+    if op == "relative_date" and len(vals) == 2:
+        n, unit = int(vals[0]), str(vals[1]).rstrip("s")
+        return f"the last {-n} {unit}s" if n < 0 else f"the next {n} {unit}s"
+    if op == "relative_period" and len(vals) == 2:
+        k, unit = int(vals[0]), str(vals[1]).rstrip("s")
+        return {0: f"this {unit} to date", -1: f"last {unit}", 1: f"next {unit}"}.get(k, f"{unit} {k:+d}")
+    if op in ("date_range", "between") and len(vals) == 2:
+        lo, hi = str(vals[0])[:10], str(vals[1])[:10]
+        if lo[5:] == "01-01" and hi[5:] == "12-31":
+            return f"in {lo[:4]}" if lo[:4] == hi[:4] else f"{lo[:4]}-{hi[:4]}"
+        return f"from {lo} to {hi}"
+    verb = {">=": "since", ">": "after", "<": "before", "<=": "up to"}.get(op, op)
+    return f"{verb} {', '.join(str(v)[:10] for v in vals)}"
