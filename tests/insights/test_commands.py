@@ -12,7 +12,7 @@ import bheem_nb as bn
 from bheem_nb.cli import main
 from bheem_nb.insights.profile import profile
 from bheem_nb.insights.quick import insights
-from tests.insights.conftest import planted_model_spec
+from tests.insights.planted import planted_model_spec
 
 
 def _yaml(model: bn.SemanticModel, tmp_path: Path) -> Path:

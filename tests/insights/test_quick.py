@@ -14,7 +14,7 @@ from bheem_nb.errors import QueryError
 from bheem_nb.insights.quick import insights
 from bheem_nb.insights.stats import STRONG_SCORE
 from bheem_nb.insights.types import Insight
-from tests.insights.conftest import DOMINANT_CHANNEL, OUTLIER_STORE, SHIFT_DATE, planted_model_spec
+from tests.insights.planted import DOMINANT_CHANNEL, OUTLIER_STORE, SHIFT_DATE, planted_model_spec
 
 DIMS = ["store", "channel", "customer"]
 
