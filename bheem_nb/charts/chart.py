@@ -21,6 +21,7 @@ from bheem_nb.charts.kinds import visual
 from bheem_nb.charts.kinds.base import Ctx, QueryDict
 from bheem_nb.charts.render import scenegraph, to_png, to_svg, vega_lite
 from bheem_nb.charts.spec import ChartSpec, _filter_dict
+from bheem_nb.errors import QueryError
 
 if TYPE_CHECKING:
     from bheem_nb.model.semantic import SemanticModel
@@ -43,6 +44,8 @@ class Chart:
     @property
     def category(self) -> str | None:
         """The dimension a click on a mark selects (and drill replaces), e.g. ``region``."""
+        if not self._visual.category_key:
+            return None
         value = getattr(self.spec, self._visual.category_key)
         if isinstance(value, tuple):
             return value[0] if value else None
@@ -74,6 +77,8 @@ class Chart:
     def at(self, dimension: str) -> Chart:
         """A copy whose category axis shows ``dimension`` (a drill step; filters stay as they are)."""
         key = self._visual.category_key
+        if not key:
+            raise QueryError(f"a {self.kind} chart has no category axis to show {dimension!r} on")
         current = getattr(self.spec, key)
         if isinstance(current, tuple):
             return self.replace(**{key: [dimension, *current[1:]]})

@@ -66,3 +66,17 @@ def test_vega_lite_inlines_only_aggregated_rows(model: bn.SemanticModel) -> None
     regions = model.query(measures=["revenue"], dimensions=["region"]).df
     assert len(values) == len(regions) == 5
     assert len(json.dumps(spec)) < 16_000
+
+
+def test_single_number_visuals_have_no_category() -> None:
+    kpi = chart("kpi", y="revenue")
+    assert kpi.category is None
+    with pytest.raises(QueryError, match="a kpi chart has no category axis"):
+        kpi.at("region")
+    assert chart("table", rows=["region", "segment"], y="revenue").at("country").spec.rows == ("country", "segment")
+
+
+def test_sort_none_keeps_the_query_order(model: bn.SemanticModel) -> None:
+    spec = chart("bar", x="region", y="revenue", sort="none").to_vega_lite(model)
+    assert spec["layer"][0]["encoding"]["x"]["sort"] is None
+    assert chart("bar", x="region", y="revenue").to_vega_lite(model)["layer"][0]["encoding"]["x"]["sort"] == "-y"

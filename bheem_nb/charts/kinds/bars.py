@@ -60,6 +60,8 @@ class Bars(Visual):
             cat_enc["sort"] = val
         elif spec.sort == "-x":
             cat_enc["sort"] = "descending"
+        elif spec.sort == "none":
+            cat_enc["sort"] = None  # the query's order
         cat_enc["axis"] = {**cat_enc.get("axis", {}), **category_axis(ctx, df, spec.x, horizontal)}
         val_enc: dict[str, Any] = {"field": fref(value), "type": "quantitative", "title": ym.label if not transforms
                                    else ", ".join(ctx.meta(m).label for m in spec.y),

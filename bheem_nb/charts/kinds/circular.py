@@ -63,7 +63,7 @@ class Gauge(Visual):
     """A half-circle dial: the value as a coloured arc of the range [0, target or ``options.max``]."""
 
     requires = ("y",)
-    category_key = "y"
+    category_key = ""  # one number: nothing to click or drill
 
     def dimensions(self, spec: Any) -> list[str]:
         return []

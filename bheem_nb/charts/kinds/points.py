@@ -30,7 +30,7 @@ class Scatter(Visual):
         return [m for m in (spec.x, spec.y[0], spec.size) if m]
 
     def dimensions(self, spec: ChartSpec) -> list[str]:
-        return [d for d in (spec.detail, spec.color) if d]
+        return [d for d in (spec.detail, spec.color, spec.text) if d]
 
     def order(self, spec: ChartSpec) -> list[tuple[str, str]]:
         return [(spec.y[0], "desc")]
@@ -56,7 +56,9 @@ class Scatter(Visual):
             rank = spec.size or spec.y[0]
             top = _unclashed(ctx, df.sort_values(rank, ascending=False, kind="stable"), n_labels)
             far = float(df[spec.x].max()) * 0.8 if len(df) else 0.0  # labels near the right edge go left
-            df = df.assign(_label=[str(v) if str(v) in top else "" for v in df[spec.detail]],
+            label = spec.text or spec.detail  # ``text`` names points by another field of the same member
+            df = df.assign(_label=[str(t) if str(v) in top else "" for v, t in zip(df[spec.detail], df[label],
+                                                                                   strict=True)],
                            _left=[bool(v > far) for v in df[spec.x]])
             for left in (False, True):
                 layers.append({"mark": {"type": "text", "align": "right" if left else "left", "dx": -8 if left else 8,

@@ -177,7 +177,7 @@ class Kpi(Visual):
     """One number, its change on the previous ``sparkline`` period, a target and a trend line."""
 
     requires = ("y",)
-    category_key = "y"
+    category_key = ""  # one number: nothing to click or drill
 
     def queries(self, spec: ChartSpec, filters: list[dict[str, Any]]) -> list[QueryDict]:
         out = [query([*spec.y[:1], *([spec.target] if spec.target else [])], [], filters)]
