@@ -26,19 +26,47 @@ from typing import Any
 
 import anywidget
 import traitlets
-from bheem_nb.widgets.chart_source import category_of, make_chart
 from bheem_nb.widgets.chart_spec import prepare
 from bheem_nb.widgets.slicers import CSS, STATIC, field_label
+from ipywidgets import widget_serialization
 
+from bheem_nb.charts import Chart
+from bheem_nb.charts import chart as make_chart
 from bheem_nb.charts.drill import DrillState, member_label, through_filters, through_url
 from bheem_nb.query.spec import Filter
 
 
+def dimension_label(model: Any, field: str) -> str:
+    """``category`` -> "Category"; a date grain ``order_date.quarter`` -> "Order date (quarter)"."""
+    base, _, grain = field.rpartition(".")
+    if base and grain in ("year", "quarter", "month", "week", "day"):
+        return f"{field_label(model, base)} ({grain})"
+    return str(field_label(model, field))
+
+
+class VegaRuntime(anywidget.AnyWidget):  # type: ignore[misc]
+    """The bundled vega/vega-lite/vega-embed, sent to the page once and shared by every chart."""
+
+    _esm = STATIC / "chart_runtime.js"
+
+
+_RUNTIME: list[VegaRuntime] = []
+
+
+def vega_runtime() -> VegaRuntime:
+    """The kernel's one runtime widget (a new one if it was closed)."""
+    if not _RUNTIME or _RUNTIME[0].comm is None:
+        _RUNTIME[:] = [VegaRuntime()]
+    return _RUNTIME[0]
+
+
 class ChartWidget(anywidget.AnyWidget):  # type: ignore[misc]
-    """One chart of a :class:`FilterContext`; ``chart`` is a visual-layer chart object or a kind name."""
+    """One chart of a :class:`FilterContext`; ``chart`` is a :class:`bheem_nb.charts.Chart`, a kind or a spec dict."""
 
     _esm = STATIC / "chart.js"
     _css = CSS
+    #: referencing the runtime makes the page create (and load) it before the first chart
+    runtime = traitlets.Instance(VegaRuntime).tag(sync=True, **widget_serialization)
     title = traitlets.Unicode("").tag(sync=True)
     spec = traitlets.Dict().tag(sync=True)
     selection: traitlets.List[Any] = traitlets.List().tag(sync=True)
@@ -59,11 +87,11 @@ class ChartWidget(anywidget.AnyWidget):  # type: ignore[misc]
     def __init__(self, context: Any, chart: Any, *, key: str | None = None, title: str | None = None,
                  hierarchy: Sequence[str] | None = None, through: Any = None, through_label: str | None = None,
                  cross_filter: bool = True, **spec: Any) -> None:
-        if isinstance(chart, str):
-            chart = make_chart(chart, title=title, hierarchy=list(hierarchy or ()), **spec)
-        self.chart = chart
-        levels = tuple(hierarchy or getattr(getattr(chart, "spec", chart), "hierarchy", ()) or ())
-        first = category_of(chart)
+        if not isinstance(chart, Chart):  # a kind name or a spec dict
+            chart = make_chart(chart, **({"title": title} if title else {}), **spec)
+        self.chart: Chart = chart
+        levels = tuple(hierarchy or chart.spec.hierarchy)
+        first = chart.category
         if not levels and first is None:
             raise ValueError("this chart has no category dimension to drill or cross-filter on; give x= or color=")
         self.context = context
@@ -73,8 +101,9 @@ class ChartWidget(anywidget.AnyWidget):  # type: ignore[misc]
         self.through = through
         self._through_filters: list[Filter] = []
         self._seen: tuple[str, ...] | None = None
-        super().__init__(title=title or getattr(getattr(chart, "spec", chart), "title", None) or "",
-                         levels=len(self.state.hierarchy), drill_mode=len(self.state.hierarchy) > 1)
+        super().__init__(title=title or chart.spec.title or "",
+                         levels=len(self.state.hierarchy), drill_mode=len(self.state.hierarchy) > 1,
+                         runtime=vega_runtime())
         if through is not None:
             name = through if isinstance(through, str) else (through.title or "details")
             self.through_target = name
@@ -114,6 +143,9 @@ class ChartWidget(anywidget.AnyWidget):  # type: ignore[misc]
             self.version += 1
             return
         spec, members = prepare(vl, self.dimension, list(self.selection))
+        if not self.title:  # the visual layer's automatic title names the figure for screen readers
+            named = spec.get("title")
+            self.title = str(named.get("text", "") if isinstance(named, dict) else named or "")
         with self.hold_trait_notifications():
             self._seen = seen
             self.error = ""
@@ -148,7 +180,7 @@ class ChartWidget(anywidget.AnyWidget):  # type: ignore[misc]
         if isinstance(self.through, str):
             self.through_url = through_url(self.through, passed)
         else:
-            label = f"{field_label(self.context.model, self.dimension)}: {member_label(self.dimension, member)}"
+            label = f"{dimension_label(self.context.model, self.dimension)}: {member_label(self.dimension, member)}"
             self.through.show_context(passed, label)
         return passed
 

@@ -39,7 +39,7 @@ class KpiCard(anywidget.AnyWidget):  # type: ignore[misc]
     trend = traitlets.Unicode("").tag(sync=True)  # good, bad or flat
     spark: traitlets.List[Any] = traitlets.List().tag(sync=True)
     spark_labels: traitlets.List[Any] = traitlets.List().tag(sync=True)
-    style = traitlets.Dict().tag(sync=True)
+    value_style = traitlets.Dict().tag(sync=True)  # not `style`: DOMWidget uses that name
     error = traitlets.Unicode("").tag(sync=True)
     version = traitlets.Int(0).tag(sync=True)
     query_ms = traitlets.Float(0.0).tag(sync=True)
@@ -74,7 +74,7 @@ class KpiCard(anywidget.AnyWidget):  # type: ignore[misc]
             self.text = format_value(value, self._format) if value is not None else "–"
             self.delta_text, self.trend = self._delta(value, other)
             self.spark, self.spark_labels = spark
-            self.style = styles_for(pd.DataFrame({self.measure: [value]}), self.formats)[0].get(self.measure, {})
+            self.value_style = styles_for(pd.DataFrame({self.measure: [value]}), self.formats)[0].get(self.measure, {})
             self.query_ms = round((time.perf_counter() - start) * 1000, 1)
             self.version += 1
 

@@ -1,26 +1,18 @@
-"""Conditional-format styles for the KPI and matrix widgets, from the visual layer's ``cell_styles``.
+"""Conditional-format styles for the KPI and matrix widgets, from :func:`bheem_nb.charts.formatting.cell_styles`.
 
-The rules themselves (colour scales, data bars, icon sets, if-then rules) live in
-:mod:`bheem_nb.charts.formatting`; this adapter only turns its per-cell styles into the flat
-CSS-like dicts the widgets' front ends apply (``background``, ``color``, ``font-weight``,
-``font-style``, ``icon``, ``icon-color``, ``bar``), so JS never interprets a rule.
+The rules (colour scales, data bars, icon sets, if-then rules) and their evaluation live in the
+visual layer; this adapter only turns a style into what the front end applies without interpreting
+a rule: ``background``, ``color``, ``font-weight``, ``font-style``, ``bar`` (fractions of the cell
+width) and ``icon`` (symbol and colour).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
-_KEYS = {
-    "background_color": "background", "backgroundColor": "background", "background": "background",
-    "font_color": "color", "fontColor": "color", "color": "color",
-    "bold": "font-weight", "fontWeight": "font-weight", "font_weight": "font-weight",
-    "italic": "font-style", "fontStyle": "font-style", "font_style": "font-style",
-    "icon": "icon", "icon_color": "icon-color", "iconColor": "icon-color",
-    "bar": "bar", "data_bar": "bar", "dataBar": "bar",
-}
+from bheem_nb.charts.formatting import cell_styles
 
 
 def field_format(model: Any, field: str) -> str | None:
@@ -33,39 +25,18 @@ def field_format(model: Any, field: str) -> str | None:
 
 
 def styles_for(df: pd.DataFrame, formats: Any) -> list[dict[str, dict[str, Any]]]:
-    """One ``{column: style}`` dict per row of ``df`` (empty dicts when there are no formats)."""
-    empty: list[dict[str, dict[str, Any]]] = [{} for _ in range(len(df))]
+    """One ``{column: css}`` dict per row of ``df`` (empty dicts when no format applies)."""
     formats = list(formats or ())
     if not formats or df.empty:
-        return empty
-    from bheem_nb.charts.formatting import cell_styles  # type: ignore[attr-defined]
-
-    raw = cell_styles(df, formats)
-    return [{str(col): css(style) for col, style in _row_items(raw, i, df) if style} for i in range(len(df))]
+        return [{} for _ in range(len(df))]
+    return [{col: css(style) for col, style in row.items() if style} for row in cell_styles(df, formats)]
 
 
-def _row_items(raw: Any, i: int, df: pd.DataFrame) -> Sequence[tuple[Any, Any]]:
-    """Row ``i`` of whatever shape ``cell_styles`` returns: a list of row dicts, or {column: [styles]}."""
-    if isinstance(raw, pd.DataFrame):
-        return list(raw.iloc[i].items())
-    if isinstance(raw, dict):
-        return [(col, values[i]) for col, values in raw.items() if i < len(values)]
-    return list(raw[i].items())
-
-
-def css(style: Any) -> dict[str, Any]:
-    """A style from ``cell_styles`` (dict or pydantic model) as flat CSS-like keys."""
-    if hasattr(style, "model_dump"):
-        style = style.model_dump(exclude_none=True)
-    out: dict[str, Any] = {}
-    for key, value in dict(style).items():
-        if value is None or key not in _KEYS:
-            continue
-        name = _KEYS[key]
-        if name == "font-weight" and isinstance(value, bool):
-            value = "700" if value else None
-        elif name == "font-style" and isinstance(value, bool):
-            value = "italic" if value else None
-        if value is not None:
-            out[name] = value
+def css(style: dict[str, Any]) -> dict[str, Any]:
+    """``{"bold": True, "italic": True, ...}`` as ``{"font-weight": "700", "font-style": "italic", ...}``."""
+    out = {k: v for k, v in style.items() if k in ("background", "color", "bar", "icon", "show_value")}
+    if style.get("bold"):
+        out["font-weight"] = "700"
+    if style.get("italic"):
+        out["font-style"] = "italic"
     return out

@@ -1,7 +1,8 @@
-// ChartWidget: a Vega-Lite spec of engine-aggregated rows, drawn by the bundled vega-embed (no CDN).
+// ChartWidget: a Vega-Lite spec of engine-aggregated rows, drawn by the bundled vega-embed (no CDN),
+// which the page loads once through the chart runtime widget (chart_runtime.js).
 // Clicks on marks become events for the kernel: drill down, select (cross-filter) or drill through.
 // Each row of the spec's data carries __bn_member, the member key the kernel filters on.
-import embed from "vega-embed";
+import { vegaEmbed } from "./lib/chart_vega.js";
 import { h } from "./lib/dom.js";
 import { injectStyles } from "./lib/chart_css.js";
 import { button, crumbs } from "./lib/chart_toolbar.js";
@@ -9,11 +10,10 @@ import { button, crumbs } from "./lib/chart_toolbar.js";
 function render({ model, el }) {
   injectStyles();
   const send = (msg) => model.send(msg);
-  const title = h("div", { class: "bn-visual-title" });
   const bar = h("div", { class: "bn-chart-bar", role: "toolbar", "aria-label": "Chart controls" });
   const plot = h("div", { class: "bn-chart-plot" });
   const status = h("div", { class: "bn-chart-status", role: "status", "aria-live": "polite" });
-  const root = h("div", { class: "bn-visual bn-chart", role: "figure" }, title, bar, plot, status);
+  const root = h("div", { class: "bn-visual bn-chart", role: "figure" }, bar, plot, status);
   el.append(root);
   let view = null;
   let pending = Promise.resolve();
@@ -36,11 +36,16 @@ function render({ model, el }) {
     let next;
     if (sel.includes(member)) next = multi ? sel.filter((m) => m !== member) : (sel.length === 1 ? [] : [member]);
     else next = multi ? [...sel, member] : [member];
-    send({ event: "select", members: next });
+    select(next);
+  }
+
+  // optimistic: highlight at once and let a quick second (shift-)click build on it; the kernel confirms
+  function select(members) {
+    model.set("selection", members);
+    send({ event: "select", members });
   }
 
   function drawBar() {
-    title.textContent = model.get("title");
     root.setAttribute("aria-label", model.get("title") || "Chart");
     const sel = selection();
     const hasDrill = model.get("levels") > 1;
@@ -57,11 +62,12 @@ function render({ model, el }) {
       () => { model.set("drill_mode", !model.get("drill_mode")); model.save_changes(); }));
     }
     if (model.get("through_label")) {
-      controls.push(button(model.get("through_label"), { "data-action": "through", disabled: sel.length !== 1 },
+      controls.push(button(model.get("through_label"), { "data-action": "through", disabled: sel.length !== 1,
+        title: "Select one bar (with Drill on click off), or right-click a bar" },
         () => send({ event: "through", member: sel[0] })));
     }
     controls.push(button("Clear selection", { "data-action": "clear", hidden: sel.length === 0 },
-      () => send({ event: "select", members: [] })));
+      () => select([])));
     bar.replaceChildren(...controls.filter(Boolean));
     const link = model.get("through_url");
     const parts = [];
@@ -75,8 +81,10 @@ function render({ model, el }) {
     const spec = model.get("spec");
     if (view) { view.finalize(); view = null; }
     if (!spec || !Object.keys(spec).length) { plot.replaceChildren(); return; }
+    const embed = await vegaEmbed();
     const result = await embed(plot, spec, { actions: false, renderer: "svg", tooltip: true });
     view = result.view;
+    plot.bnView = view; // for tests and debugging: the drawn marks and their data
     view.addEventListener("click", (event, item) => clicked(item && item.datum, event));
     view.addEventListener("contextmenu", (event, item) => {
       if (item && item.datum && item.datum.__bn_member !== undefined) { event.preventDefault(); clicked(item.datum, event); }

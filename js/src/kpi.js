@@ -46,12 +46,12 @@ function render({ model, el }) {
       root.replaceChildren(h("div", { class: "bn-kpi-label" }, label), h("div", { class: "bn-error", role: "alert" }, model.get("error")));
     } else {
       const value = h("div", { class: "bn-kpi-value", "data-value": JSON.stringify(model.get("value")) }, model.get("text"));
-      applyStyle(value, model.get("style"), model.get("text"));
+      applyStyle(value, model.get("value_style"), model.get("text"));
       const trend = model.get("trend");
-      root.replaceChildren(h("div", { class: "bn-kpi-label" }, label), value,
+      root.replaceChildren(...[h("div", { class: "bn-kpi-label" }, label), value,
         model.get("delta_text") ? h("div", { class: `bn-kpi-delta bn-${trend}`, "data-compare": JSON.stringify(model.get("compare_value")) },
           model.get("delta_text")) : null,
-        sparkline(model.get("spark") || [], model.get("spark_labels") || [], label));
+        sparkline(model.get("spark") || [], model.get("spark_labels") || [], label)].filter(Boolean));
     }
     root.dataset.version = String(model.get("version"));
   }

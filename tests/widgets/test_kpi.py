@@ -63,3 +63,14 @@ def test_slicers_and_cross_filters_narrow_the_card(ctx: FilterContext, raw: duck
 def test_an_unknown_measure_shows_the_engines_message(ctx: FilterContext) -> None:
     card = ctx.kpi("revenu")
     assert "revenu" in card.error and card.version == 1
+
+
+def test_a_rule_colours_the_value(ctx: FilterContext, raw: duckdb.DuckDBPyConnection) -> None:
+    total = one(raw, REVENUE, "TRUE")
+    rules = {"field": "revenue", "type": "rules", "rules": [
+        {"condition": {"operator": ">", "value": total / 2}, "format": {"background_color": "#e6f4ea", "bold": True}},
+        {"condition": {"operator": "<=", "value": total / 2}, "format": {"font_color": "#b3261e", "italic": True}}]}
+    card = ctx.kpi("revenue", formats=[rules])
+    assert card.value_style == {"background": "#e6f4ea", "font-weight": "700"}
+    ctx.set_filters("category", [bn.Filter("category", "in", ["Office Supplies"])])  # a small slice: the other rule
+    assert card.value_style == {"color": "#b3261e", "font-style": "italic"}

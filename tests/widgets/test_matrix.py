@@ -91,3 +91,23 @@ def test_bad_shapes_are_refused(ctx: FilterContext) -> None:
         ctx.matrix(rows=["category"], columns=["region", "channel"], measures="revenue")
     with pytest.raises(ValueError, match="at least one row dimension"):
         ctx.matrix(rows=[], measures="revenue")
+
+
+def test_data_bars_and_icons_on_detail_cells_not_totals(ctx: FilterContext, raw: duckdb.DuckDBPyConnection) -> None:
+    view = ctx.matrix(rows=["category"], columns="channel", measures="revenue",
+                      formats=[{"field": "revenue", "type": "data_bars"}])
+    detail = grid(raw, REVENUE, ["p.category", "o.channel"])
+    top = max(detail.values())  # bars run from 0 to the largest detail cell (all revenue is positive)
+    for row in view.body:
+        for col, cell in zip(view.header, row["cells"], strict=True):
+            if row["total"] or col["row_total"]:
+                assert cell["style"] == {}, "totals keep their plain look"
+            else:
+                bar = cell["style"]["bar"]
+                assert (bar["start"], bar["end"]) == (0.0, pytest.approx(detail[(row["path"][0], col["member"])] / top))
+    icons = ctx.matrix(rows=["category"], measures="orders",
+                       formats=[{"field": "orders", "type": "icon_set", "icon_set": {"icons": "arrows"}}])
+    counts = grid(raw, "COUNT(DISTINCT o.order_id)", ["p.category"])
+    lowest, highest = min(counts, key=counts.__getitem__)[0], max(counts, key=counts.__getitem__)[0]
+    by_cat = {r["path"][0]: r["cells"][0]["style"] for r in icons.body if not r["total"]}
+    assert by_cat[lowest]["icon"]["symbol"] == "↓" and by_cat[highest]["icon"]["symbol"] == "↑"

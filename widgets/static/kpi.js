@@ -29,6 +29,7 @@ var CSS = `
 .bn-crumbs [aria-current] { font-weight: 600; padding: 2px 4px; }
 .bn-chart-btn[aria-pressed="true"] { background: #2f6fde; border-color: #2f6fde; color: #fff; }
 .bn-chart-btn[hidden] { display: none; }
+.bn-chart-btn:disabled { opacity: .45; cursor: default; }
 .bn-chart-btn:focus-visible, .bn-crumbs button:focus-visible, .bn-matrix button:focus-visible {
   outline: 2px solid #2f6fde; outline-offset: 1px; }
 .bn-chart-plot { width: 100%; min-height: 120px; }
@@ -36,10 +37,10 @@ var CSS = `
 .bn-chart-plot .vega-embed .mark-rect path, .bn-chart-plot .vega-embed path { cursor: pointer; }
 .bn-chart-status { color: #52606d; font-size: 12px; min-height: 16px; }
 .bn-chart-link { color: #1a4fb4; }
-.bn-kpi { display: inline-flex; flex-direction: column; gap: 2px; min-width: 200px; max-width: 100%; padding: 12px 16px;
+.bn-kpi { display: inline-flex; flex-direction: column; gap: 2px; min-width: 180px; max-width: 100%; padding: 12px 16px;
   border: 1px solid #e4e7eb; border-radius: 8px; background: #fff; box-sizing: border-box; }
 .bn-kpi-label { color: #52606d; font-size: 13px; font-weight: 600; }
-.bn-kpi-value { font-size: 28px; font-weight: 700; font-variant-numeric: tabular-nums; }
+.bn-kpi-value { font-size: clamp(20px, 5vw, 28px); overflow-wrap: anywhere; font-weight: 700; font-variant-numeric: tabular-nums; }
 .bn-kpi-delta { font-size: 13px; font-variant-numeric: tabular-nums; }
 .bn-kpi-delta.bn-good { color: #0a7d3e; }
 .bn-kpi-delta.bn-bad { color: #b3261e; }
@@ -49,6 +50,8 @@ var CSS = `
 .bn-matrix caption { text-align: left; font-weight: 600; padding: 4px 0; }
 .bn-matrix th, .bn-matrix td { padding: 4px 10px; border-bottom: 1px solid #e4e7eb; text-align: left; white-space: nowrap; }
 .bn-matrix thead th { background: #f5f7fa; }
+.bn-matrix tbody th { font-weight: 400; }
+.bn-matrix tbody tr[data-level="0"] th { font-weight: 600; }
 .bn-matrix td.num, .bn-matrix th.num { text-align: right; }
 .bn-matrix tr.bn-total th, .bn-matrix tr.bn-total td { font-weight: 700; border-top: 2px solid #9aa5b1; }
 .bn-matrix td.bn-rowtotal { font-weight: 600; background: #f8fafc; }
@@ -56,6 +59,7 @@ var CSS = `
 .bn-matrix .bn-bar { position: relative; }
 .bn-matrix .bn-bar > span.bn-fill { position: absolute; top: 3px; bottom: 3px; left: 0; opacity: .35; }
 .bn-matrix .bn-bar > span.bn-text { position: relative; }
+.bn-matrix .bn-bar > span.bn-axis { position: absolute; top: 0; bottom: 0; border-left: 1px dashed #616e7c; }
 @media (max-width: 600px) { .bn-kpi { width: 100%; } .bn-crumbs button, .bn-chart-btn { min-height: 44px; } }
 `;
 function injectStyles() {
@@ -67,6 +71,7 @@ function injectStyles() {
 }
 
 // src/lib/chart_style.js
+var pct = (x) => `${(Math.max(0, Math.min(1, Number(x) || 0)) * 100).toFixed(1)}%`;
 function applyStyle(node, style, text) {
   if (!style) return node;
   if (style.background) node.style.background = style.background;
@@ -76,19 +81,23 @@ function applyStyle(node, style, text) {
   const bar = style.bar;
   if (bar && typeof bar === "object") {
     node.classList.add("bn-bar");
-    const width = Math.max(0, Math.min(100, Number(bar.width ?? bar.length ?? 0) * (Number(bar.width ?? bar.length) <= 1 ? 100 : 1)));
-    const left = Number(bar.offset ?? bar.left ?? 0) * (Number(bar.offset ?? bar.left ?? 0) <= 1 ? 100 : 1);
+    const start = Math.min(bar.start ?? 0, bar.end ?? 0), end = Math.max(bar.start ?? 0, bar.end ?? 0);
     node.replaceChildren(
-      h("span", { class: "bn-fill", style: `left:${left}%;width:${width}%;background:${bar.color || "#56B4E9"}` }),
-      h("span", { class: "bn-text" }, text)
+      h("span", { class: "bn-fill", style: `left:${pct(start)};width:${pct(end - start)};background:${bar.color || "#56B4E9"}` }),
+      bar.axis !== void 0 && bar.axis !== null && bar.axis > 0 && bar.axis < 1 ? h("span", { class: "bn-axis", style: `left:${pct(bar.axis)}` }) : null,
+      h("span", { class: "bn-text" }, style.show_value === false ? "" : text)
     );
   }
-  if (style.icon) {
-    node.prepend(h(
-      "span",
-      { class: "bn-icon", "aria-hidden": "true", style: style["icon-color"] ? `color:${style["icon-color"]}` : "" },
-      `${style.icon} `
-    ));
+  const icon = style.icon;
+  if (icon) {
+    const symbol = typeof icon === "object" ? icon.symbol : icon;
+    const color = typeof icon === "object" ? icon.color : null;
+    node.prepend(h("span", {
+      class: "bn-icon",
+      role: "img",
+      "aria-label": icon && icon.name || "icon",
+      style: color ? `color:${color}` : ""
+    }, `${symbol} `));
   }
   return node;
 }
@@ -135,9 +144,9 @@ function render({ model, el }) {
       root.replaceChildren(h("div", { class: "bn-kpi-label" }, label), h("div", { class: "bn-error", role: "alert" }, model.get("error")));
     } else {
       const value = h("div", { class: "bn-kpi-value", "data-value": JSON.stringify(model.get("value")) }, model.get("text"));
-      applyStyle(value, model.get("style"), model.get("text"));
+      applyStyle(value, model.get("value_style"), model.get("text"));
       const trend = model.get("trend");
-      root.replaceChildren(
+      root.replaceChildren(...[
         h("div", { class: "bn-kpi-label" }, label),
         value,
         model.get("delta_text") ? h(
@@ -146,7 +155,7 @@ function render({ model, el }) {
           model.get("delta_text")
         ) : null,
         sparkline(model.get("spark") || [], model.get("spark_labels") || [], label)
-      );
+      ].filter(Boolean));
     }
     root.dataset.version = String(model.get("version"));
   }

@@ -12,6 +12,7 @@ const CSS = `
 .bn-crumbs [aria-current] { font-weight: 600; padding: 2px 4px; }
 .bn-chart-btn[aria-pressed="true"] { background: #2f6fde; border-color: #2f6fde; color: #fff; }
 .bn-chart-btn[hidden] { display: none; }
+.bn-chart-btn:disabled { opacity: .45; cursor: default; }
 .bn-chart-btn:focus-visible, .bn-crumbs button:focus-visible, .bn-matrix button:focus-visible {
   outline: 2px solid #2f6fde; outline-offset: 1px; }
 .bn-chart-plot { width: 100%; min-height: 120px; }
@@ -19,10 +20,10 @@ const CSS = `
 .bn-chart-plot .vega-embed .mark-rect path, .bn-chart-plot .vega-embed path { cursor: pointer; }
 .bn-chart-status { color: #52606d; font-size: 12px; min-height: 16px; }
 .bn-chart-link { color: #1a4fb4; }
-.bn-kpi { display: inline-flex; flex-direction: column; gap: 2px; min-width: 200px; max-width: 100%; padding: 12px 16px;
+.bn-kpi { display: inline-flex; flex-direction: column; gap: 2px; min-width: 180px; max-width: 100%; padding: 12px 16px;
   border: 1px solid #e4e7eb; border-radius: 8px; background: #fff; box-sizing: border-box; }
 .bn-kpi-label { color: #52606d; font-size: 13px; font-weight: 600; }
-.bn-kpi-value { font-size: 28px; font-weight: 700; font-variant-numeric: tabular-nums; }
+.bn-kpi-value { font-size: clamp(20px, 5vw, 28px); overflow-wrap: anywhere; font-weight: 700; font-variant-numeric: tabular-nums; }
 .bn-kpi-delta { font-size: 13px; font-variant-numeric: tabular-nums; }
 .bn-kpi-delta.bn-good { color: #0a7d3e; }
 .bn-kpi-delta.bn-bad { color: #b3261e; }
@@ -32,6 +33,8 @@ const CSS = `
 .bn-matrix caption { text-align: left; font-weight: 600; padding: 4px 0; }
 .bn-matrix th, .bn-matrix td { padding: 4px 10px; border-bottom: 1px solid #e4e7eb; text-align: left; white-space: nowrap; }
 .bn-matrix thead th { background: #f5f7fa; }
+.bn-matrix tbody th { font-weight: 400; }
+.bn-matrix tbody tr[data-level="0"] th { font-weight: 600; }
 .bn-matrix td.num, .bn-matrix th.num { text-align: right; }
 .bn-matrix tr.bn-total th, .bn-matrix tr.bn-total td { font-weight: 700; border-top: 2px solid #9aa5b1; }
 .bn-matrix td.bn-rowtotal { font-weight: 600; background: #f8fafc; }
@@ -39,6 +42,7 @@ const CSS = `
 .bn-matrix .bn-bar { position: relative; }
 .bn-matrix .bn-bar > span.bn-fill { position: absolute; top: 3px; bottom: 3px; left: 0; opacity: .35; }
 .bn-matrix .bn-bar > span.bn-text { position: relative; }
+.bn-matrix .bn-bar > span.bn-axis { position: absolute; top: 0; bottom: 0; border-left: 1px dashed #616e7c; }
 @media (max-width: 600px) { .bn-kpi { width: 100%; } .bn-crumbs button, .bn-chart-btn { min-height: 44px; } }
 `;
 

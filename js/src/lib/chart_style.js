@@ -1,5 +1,9 @@
-// Apply a conditional-format style from the kernel (flat CSS-like keys) to a cell or a KPI value.
+// Apply a conditional-format style from the kernel to a cell or a KPI value. The kernel has already
+// evaluated the rule (bheem_nb.charts.formatting.cell_styles): colours, weight, a data bar given as
+// fractions of the cell width ({start, end, axis, color}) and an icon ({symbol, color, name}).
 import { h } from "./dom.js";
+
+const pct = (x) => `${(Math.max(0, Math.min(1, Number(x) || 0)) * 100).toFixed(1)}%`;
 
 export function applyStyle(node, style, text) {
   if (!style) return node;
@@ -10,14 +14,19 @@ export function applyStyle(node, style, text) {
   const bar = style.bar;
   if (bar && typeof bar === "object") {
     node.classList.add("bn-bar");
-    const width = Math.max(0, Math.min(100, Number(bar.width ?? bar.length ?? 0) * (Number(bar.width ?? bar.length) <= 1 ? 100 : 1)));
-    const left = Number(bar.offset ?? bar.left ?? 0) * (Number(bar.offset ?? bar.left ?? 0) <= 1 ? 100 : 1);
-    node.replaceChildren(h("span", { class: "bn-fill", style: `left:${left}%;width:${width}%;background:${bar.color || "#56B4E9"}` }),
-      h("span", { class: "bn-text" }, text));
+    const start = Math.min(bar.start ?? 0, bar.end ?? 0), end = Math.max(bar.start ?? 0, bar.end ?? 0);
+    node.replaceChildren(
+      h("span", { class: "bn-fill", style: `left:${pct(start)};width:${pct(end - start)};background:${bar.color || "#56B4E9"}` }),
+      bar.axis !== undefined && bar.axis !== null && bar.axis > 0 && bar.axis < 1
+        ? h("span", { class: "bn-axis", style: `left:${pct(bar.axis)}` }) : null,
+      h("span", { class: "bn-text" }, style.show_value === false ? "" : text));
   }
-  if (style.icon) {
-    node.prepend(h("span", { class: "bn-icon", "aria-hidden": "true", style: style["icon-color"] ? `color:${style["icon-color"]}` : "" },
-      `${style.icon} `));
+  const icon = style.icon;
+  if (icon) {
+    const symbol = typeof icon === "object" ? icon.symbol : icon;
+    const color = typeof icon === "object" ? icon.color : null;
+    node.prepend(h("span", { class: "bn-icon", role: "img", "aria-label": (icon && icon.name) || "icon",
+      style: color ? `color:${color}` : "" }, `${symbol} `));
   }
   return node;
 }
