@@ -15,6 +15,13 @@ const LOCAL_METHODS = new Set(["print"]);
 function render({ model, el }) {
   el.style.display = "none";
   el.setAttribute("aria-hidden", "true");
+  // take no room on the page: hide this output, and its cell when nothing else shows there
+  const output = el.closest(".jp-OutputArea-child");
+  if (output) output.style.display = "none";
+  const cell = el.closest(".bheem-cell");
+  if (cell && ![...cell.querySelectorAll(".jp-OutputArea-child")].some((o) => o.style.display !== "none")) {
+    cell.style.display = "none";
+  }
   const parent = window.parent !== window ? window.parent : null;
   const allowed = () => new Set(model.get("origins") || []);
   window.__bheemEmbedRejected = window.__bheemEmbedRejected || 0;

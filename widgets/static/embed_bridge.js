@@ -4,6 +4,12 @@ var LOCAL_METHODS = /* @__PURE__ */ new Set(["print"]);
 function render({ model, el }) {
   el.style.display = "none";
   el.setAttribute("aria-hidden", "true");
+  const output = el.closest(".jp-OutputArea-child");
+  if (output) output.style.display = "none";
+  const cell = el.closest(".bheem-cell");
+  if (cell && ![...cell.querySelectorAll(".jp-OutputArea-child")].some((o) => o.style.display !== "none")) {
+    cell.style.display = "none";
+  }
   const parent = window.parent !== window ? window.parent : null;
   const allowed = () => new Set(model.get("origins") || []);
   window.__bheemEmbedRejected = window.__bheemEmbedRejected || 0;
@@ -41,11 +47,11 @@ function render({ model, el }) {
   model.on("change:filters", () => emit("filtersChanged", { filters: model.get("filters") }));
   model.on("change:page", () => emit("pageChanged", { page: model.get("page"), pages: model.get("pages") }));
   function onClick(event) {
-    const cell = event.target instanceof Element ? event.target.closest("td[data-col]") : null;
-    if (!cell) return;
+    const cell2 = event.target instanceof Element ? event.target.closest("td[data-col]") : null;
+    if (!cell2) return;
     const row = {};
-    for (const td of cell.parentElement.querySelectorAll("td[data-col]")) row[td.dataset.col] = parse(td.dataset.value);
-    emit("dataSelected", { column: cell.dataset.col, value: parse(cell.dataset.value), row });
+    for (const td of cell2.parentElement.querySelectorAll("td[data-col]")) row[td.dataset.col] = parse(td.dataset.value);
+    emit("dataSelected", { column: cell2.dataset.col, value: parse(cell2.dataset.value), row });
   }
   document.addEventListener("click", onClick);
   const announce = () => emit("loaded", {
