@@ -14,24 +14,25 @@ from typing import Any
 from bheem_nb.kodee.parser import Parsed
 from bheem_nb.kodee.text import words
 
-CUES = {"now", "and", "also", "what", "how", "instead", "only", "just", "same", "then", "but", "add", "plus",
-        "too", "drop", "remove", "without", "split", "break", "top", "bottom", "show", "make", "as"}
+#: first words that make a question refine the previous one even when it names its own fields
+CUES = {"now", "and", "also", "instead", "only", "just", "then", "but", "same", "add", "plus", "drop", "remove",
+        "without", "split", "break", "make", "as"}
+ABOUT = {("what", "about"), ("how", "about")}
 ADD = {"also", "add", "plus", "too", "and"}
 
 
 def is_follow_up(question: str, parsed: Parsed, previous: dict[str, Any] | None) -> bool:
-    """A refinement when there is a previous query and the question reads like one."""
+    """A refinement when there is a previous query and the question reads like one: it starts with a
+    cue ("now only Europe", "what about orders"), says "instead", or names no measure of its own."""
     if previous is None:
         return False
     tokens = words(question)
     if not tokens:
         return False
+    cued = tokens[0] in CUES or tuple(tokens[:2]) in ABOUT or "instead" in tokens
     if parsed.spec is None:
-        return tokens[0] in CUES or "instead" in tokens
-    has_own = bool(parsed.spec.get("measures")) and bool(parsed.spec.get("dimensions") or parsed.spec.get("filters"))
-    if tokens[0] in CUES and not (has_own and tokens[0] in ("what", "how", "show")):
-        return True
-    return "instead" in tokens or not parsed.spec.get("measures")
+        return cued
+    return cued or not parsed.spec.get("measures")
 
 
 def merge(previous: dict[str, Any], parsed: Parsed, question: str, time_dims: set[str]) -> dict[str, Any]:

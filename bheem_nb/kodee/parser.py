@@ -32,7 +32,7 @@ COMPARATORS: dict[tuple[str, ...], str] = {
 }
 SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "mn": 1e6, "b": 1e9, "billion": 1e9}
 _FILLER_WORDS = (
-    "a an the of is are was were be been what whats which who how much many show me give list tell display "
+    "a an the of is are was were be been what whats which who how much many show me us give list tell display "
     "get find see please i we our my you your can could would do does did there their in on at to for from "
     "with and or by per each every all total sum overall value amount count number figure data have has had "
     "it its that this those these as than into vs versus across between among ever so far whole entire "
@@ -183,6 +183,10 @@ def parse(question: str, vocab: Vocabulary, *, default_measure: str | None = Non
     asked = dims or filters or time.filters or time.flags or direction or limit
     if not measures and (unknown or not asked):
         return _cannot(question, unknown, vocab)
+    if "versus" in tokens or "compared" in tokens:  # "Germany vs France": one row each, side by side
+        for f in filters:
+            if f["op"] == "in" and len(f["values"]) > 1 and f["field"] not in dims:
+                dims.append(f["field"])
     measures = _apply_flags(measures, dims, filters, time, time_dim)
     filters.extend(time.filters)
     if time.years and len(time.years) > 1 and not any(d.startswith(time_dim) for d in dims):

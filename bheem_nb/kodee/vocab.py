@@ -41,6 +41,11 @@ GENERIC_SYNONYMS: dict[str, tuple[str, ...]] = {
     "channel": ("sales channel",),
     "name": (),
 }
+#: common short forms of data values (added only when the full value exists)
+VALUE_ALIASES: dict[str, tuple[str, ...]] = {
+    "united kingdom": ("uk", "britain", "great britain"), "united states": ("usa", "u s a"),
+    "united arab emirates": ("uae",), "south korea": ("korea",), "new zealand": ("nz",),
+}
 #: a table's name (singular) alone may mean the dimension that names its rows
 NAMING_DIMENSIONS = ("name", "product_name", "title")
 MAX_VALUES = 200
@@ -102,7 +107,7 @@ def build_vocabulary(model: SemanticModel, *, user: Any = None,
     for f in model.fields.by_qualified.values():
         q = f.qualified
         label = f.spec.label or f.name.replace("_", " ")
-        if not f.spec.label and ((f.name in NAMING_DIMENSIONS and f.table not in f.name)
+        if not f.spec.label and ((f.name in NAMING_DIMENSIONS and singular_table[f.table] not in f.name)
                                  or len(model.fields.by_short.get(f.name, [])) > 1):
             label = f"{singular_table[f.table]} {label}"
         vocab.labels[q] = label
@@ -141,3 +146,5 @@ def _add_values(model: SemanticModel, vocab: Vocabulary, user: Any) -> None:
         vocab.values[f.qualified] = values
         for v in values:
             vocab.add(v, "value", f.qualified, v)
+            for alias in VALUE_ALIASES.get(" ".join(words(v)), ()):
+                vocab.add(alias, "value", f.qualified, v)

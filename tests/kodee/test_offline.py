@@ -125,3 +125,21 @@ def test_restricted_user_offline(rls_model: SemanticModel, raw: Any) -> None:
     assert c.ok and list(c.df.iloc[:, 0]) == ["Europe"]
     admin = Kodee(rls_model, user="admin", as_of=AS_OF).ask("list the regions")
     assert admin.ok and len(admin.df) == 5
+
+
+def test_a_full_question_after_another_starts_fresh(kodee: Kodee, raw: Any) -> None:
+    kodee.ask("revenue by region")
+    a = kodee.ask("top 3 products in Furniture by units")
+    assert "Refining" not in a.explanation
+    _same(a, raw("SELECT p.product_name, SUM(o.quantity) AS u FROM orders o JOIN products p USING (product_id) "
+                 "WHERE p.category = 'Furniture' GROUP BY 1 ORDER BY u DESC LIMIT 3"), ordered=True)
+
+
+def test_versus_between_values_compares_them(kodee: Kodee, raw: Any) -> None:
+    a = kodee.ask("revenue for Germany vs France")
+    _same(a, raw(f"SELECT c.country, SUM({R}) FROM orders o JOIN customers c USING (customer_id) "
+                 "WHERE c.country IN ('Germany', 'France') GROUP BY 1"))
+    b = kodee.ask("show us the number of orders in the UK")
+    _same(b, raw("SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN customers c USING (customer_id) "
+                 "WHERE c.country = 'United Kingdom'"))
+    assert b.confidence == 1.0
