@@ -91,13 +91,11 @@ class ChartWidget(anywidget.AnyWidget):  # type: ignore[misc]
             chart = make_chart(chart, **({"title": title} if title else {}), **spec)
         self.chart: Chart = chart
         levels = tuple(hierarchy or chart.spec.hierarchy)
-        first = chart.category
-        if not levels and first is None:
-            raise ValueError("this chart has no category dimension to drill or cross-filter on; give x= or color=")
+        first = chart.category or ""  # "" for a gauge or KPI: it draws, with nothing to drill or select
         self.context = context
-        self.filter_key = key or f"chart:{levels[0] if levels else first}"
-        self.state = DrillState(levels or (str(first),))
-        self.cross_filter = cross_filter
+        self.filter_key = key or f"chart:{levels[0] if levels else first or chart.kind}"
+        self.state = DrillState(levels or (first,))
+        self.cross_filter = cross_filter and bool(first or levels)
         self.through = through
         self._through_filters: list[Filter] = []
         self._seen: tuple[str, ...] | None = None
@@ -119,7 +117,7 @@ class ChartWidget(anywidget.AnyWidget):  # type: ignore[misc]
 
     def own_filters(self) -> list[Filter]:
         """The filters this chart puts on the page: its selection (with the drill path that frames it)."""
-        if not self.selection or not self.cross_filter:
+        if not self.selection or not self.cross_filter or not self.dimension:
             return []
         return [*self.state.filters(), Filter(self.dimension, "in", list(self.selection))]
 
@@ -137,7 +135,8 @@ class ChartWidget(anywidget.AnyWidget):  # type: ignore[misc]
             return
         start = time.perf_counter()
         try:
-            vl = self.chart.at(self.dimension).to_vega_lite(self.context.model, filters, self.context.user)
+            drawn = self.chart.at(self.dimension) if self.dimension else self.chart
+            vl = drawn.to_vega_lite(self.context.model, filters, self.context.user)
         except Exception as exc:  # the page shows why instead of a stale chart
             self.error = str(exc)
             self.version += 1
@@ -168,6 +167,8 @@ class ChartWidget(anywidget.AnyWidget):  # type: ignore[misc]
 
     def select(self, members: Sequence[Any]) -> None:
         """Select marks (cross-filter the page); ``[]`` clears the selection."""
+        if not self.cross_filter:
+            return
         self.selection = list(dict.fromkeys(members))
         self.context.set_filters(self.filter_key, self.own_filters())
 
