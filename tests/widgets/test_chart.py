@@ -193,3 +193,14 @@ def test_payload_of_a_bar_chart_over_10m_rows_is_under_64kb() -> None:
     size = len(json.dumps({"spec": chart.spec}, separators=(",", ":")).encode())
     print(f"drill to {len(chart.spec['data']['values'])} products: update {size:,} bytes")
     assert size < 64 * 1024
+
+
+def test_a_chart_without_a_category_draws_but_neither_drills_nor_selects(ctx: FilterContext,
+                                                                           raw: duckdb.DuckDBPyConnection) -> None:
+    gauge = ctx.chart("gauge", y="revenue", target="gross_revenue")
+    assert gauge.error == "" and gauge.spec["data"]["values"] and not gauge.cross_filter
+    click(gauge, event="select", members=["anything"])
+    click(gauge, event="down", member="anything")
+    assert gauge.selection == [] and ctx.filters == [] and gauge.levels == 1
+    ctx.chart("column", x="category", y="revenue").select(["Technology"])  # but the page still narrows it
+    assert gauge.spec["data"]["values"][0]["revenue"] == pytest.approx(sql(raw, "1", "p.category = 'Technology'")[1])
