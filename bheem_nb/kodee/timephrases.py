@@ -49,7 +49,6 @@ class TimeIntent:
 
     filters: list[dict[str, Any]] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
 
 
@@ -103,23 +102,18 @@ def _match_relative(tokens: list[str], i: int, intent: TimeIntent, time_dim: str
     if t in _LAST and nxt.isdigit() and after in UNITS:
         n = int(nxt)
         intent.filters.append({"field": time_dim, "op": "relative_date", "values": [-n, UNITS[after]]})
-        intent.notes.append(f"the last {n} {after}s")
         return 3
     if t in _LAST and nxt in UNITS:
         intent.filters.append({"field": time_dim, "op": "relative_period", "values": [-1, UNITS[nxt]]})
-        intent.notes.append(f"last {nxt}")
         return 2
     if t in _THIS and nxt in UNITS:
         intent.filters.append({"field": time_dim, "op": "relative_period", "values": [0, UNITS[nxt]]})
-        intent.notes.append(f"this {nxt} to date")
         return 2
     if t == "today":
         intent.filters.append({"field": time_dim, "op": "relative_date", "values": [-1, "day"]})
-        intent.notes.append("today")
         return 1
     if t == "yesterday":
         intent.filters.append({"field": time_dim, "op": "relative_period", "values": [-1, "day"]})
-        intent.notes.append("yesterday")
         return 1
     return 0
 
@@ -135,14 +129,12 @@ def _match_absolute(tokens: list[str], i: int, intent: TimeIntent, time_dim: str
         assert y is not None
         start, end = dt.date(y, 3 * q - 2, 1), _month_end(y, 3 * q)
         intent.filters.append({"field": time_dim, "op": "date_range", "values": [_iso(start), _iso(end)]})
-        intent.notes.append(f"Q{q} {y}")
         return lead + 2
     if word in MONTHS and _year(follow):
         y, m = _year(follow), MONTHS.index(word) + 1
         assert y is not None
         intent.filters.append({"field": time_dim, "op": "date_range",
                                "values": [_iso(dt.date(y, m, 1)), _iso(_month_end(y, m))]})
-        intent.notes.append(f"{word.capitalize()} {y}")
         return lead + 2
     year = _year(word)
     if year is None:
@@ -150,11 +142,9 @@ def _match_absolute(tokens: list[str], i: int, intent: TimeIntent, time_dim: str
     if t == "since" or t == "after":
         first = year if t == "since" else year + 1
         intent.filters.append({"field": time_dim, "op": ">=", "values": [f"{first}-01-01"]})
-        intent.notes.append(f"since {first}")
         return 2
     if t == "before":
         intent.filters.append({"field": time_dim, "op": "<", "values": [f"{year}-01-01"]})
-        intent.notes.append(f"before {year}")
         return 2
     end_year = year
     used = lead + 1
@@ -165,5 +155,4 @@ def _match_absolute(tokens: list[str], i: int, intent: TimeIntent, time_dim: str
     lo, hi = min(year, end_year), max(year, end_year)
     intent.years.extend(range(lo, hi + 1))
     intent.filters.append({"field": time_dim, "op": "date_range", "values": [f"{lo}-01-01", f"{hi}-12-31"]})
-    intent.notes.append(f"in {lo}" if lo == hi else f"{lo}-{hi}")
     return used
