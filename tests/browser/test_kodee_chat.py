@@ -172,6 +172,20 @@ def test_ask_in_the_chat_and_see_the_chart(served: tuple[str, Path, Path]) -> No
                 db, "SELECT DISTINCT channel FROM orders"))
             third.locator(".bn-kodee-chart svg").wait_for(timeout=TIMEOUT_MS)
 
+            # 5. a time question draws a line; a single number draws a KPI
+            box.fill("revenue by month in 2025")
+            box.press("Enter")
+            fourth = _wait_answer(page, 4)
+            fourth.locator(".bn-kodee-chart svg .mark-line path").first.wait_for(timeout=TIMEOUT_MS)
+            assert fourth.locator("tbody tr").count() == 12
+            fourth.screenshot(path=str(ARTIFACTS / "kodee_line.png"))
+            box.fill("total revenue")
+            box.press("Enter")
+            fifth = _wait_answer(page, 5)
+            fifth.locator(".bn-kodee-chart svg .mark-text text").first.wait_for(timeout=TIMEOUT_MS)
+            (total,) = _reference(db, f"SELECT SUM({R}) FROM orders o")[0]
+            assert fifth.locator(".bn-kodee-chart svg .mark-text text").first.text_content() == f"{float(total):,.2f}"
+
             height = page.evaluate("Math.max(document.body.scrollHeight,"
                                    " (document.querySelector('#rendered_cells') || document.body).scrollHeight)")
             page.set_viewport_size({"width": 1100, "height": min(int(height), 4000)})
