@@ -1,5 +1,6 @@
 """Kill `bheem scheduler run` (SIGKILL) in the middle of a papermill run and start it again: the lost attempt
-is detected by its expired lease and retried, every slot completes exactly once, nothing runs concurrently."""
+is detected by its expired lease and retried, every slot completes exactly once, nothing runs concurrently,
+and a job failing at every slot does not stop the loop."""
 
 from __future__ import annotations
 
@@ -77,7 +78,10 @@ def test_kill_mid_run_and_restart(shop: Shop, tmp_path: Path) -> None:
            "model": str(shop.model), "owner": "alice@acme.com", "retries": 1, "backoff": 0, "timeout": 300,
            "schedule": {"cron": f"* * * * * */{EVERY_S}", "timezone": "UTC"},
            "parameters": {"log_path": str(marks)}}
-    cfg = write_config(tmp_path / "jobs.yml", base_config(tmp_path, None, [job], lease=3))
+    broken = {"name": "broken_alert", "kind": "alert", "model": str(shop.model), "owner": "nobody@acme.com",
+              "query": {"measures": ["revenue"]}, "condition": {"op": ">", "value": 0},
+              "schedule": {"cron": f"* * * * * */{EVERY_S}", "timezone": "UTC"}}  # fails every slot
+    cfg = write_config(tmp_path / "jobs.yml", base_config(tmp_path, None, [broken, job], lease=3))
     logs = tmp_path / "scheduler.log"
 
     first = _start(cfg, logs)
@@ -130,6 +134,10 @@ def test_kill_mid_run_and_restart(shop: Shop, tmp_path: Path) -> None:
         else:
             assert open_run == slot
             open_run = None
+    # the loop survived a job failing at every slot
+    failing = store.history("broken_alert", limit=None)
+    assert len(failing) >= 2 and {r.status for r in failing} == {"failed"}
+    assert "'nobody@acme.com' is no longer a user of model 'shop'" in (failing[0].error or "")
     lost_run = next(r for r in runs if r.slot == lost.slot)
     print(f"lost slot retried: attempt {lost_run.attempt}, {lost_run.duration_s:.2f} s; "
           f"{len(finished)} slot(s) completed once each")

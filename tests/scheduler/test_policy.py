@@ -117,6 +117,7 @@ def test_retries_back_off_then_fail_and_notify_with_a_stored_secret(
     assert hook_key.encode() not in (tmp_path / "sched.sqlite").read_bytes()  # stored encrypted only
 
 
+@pytest.mark.slow
 def test_wrong_smtp_password_never_reaches_history(shop: Shop, smtp_server: SmtpServer, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch,
                                                    caplog: pytest.LogCaptureFixture) -> None:
