@@ -57,6 +57,16 @@ def _is_time(series: pd.Series, name: str) -> bool:
         re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", first)))
 
 
+def _kpi_text(value: Any, fmt: str | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if fmt == "currency":
+        return f"${value:,.2f}"
+    if fmt == "percent":
+        return f"{value * 100:.1f}%"
+    return f"{value:,.2f}" if isinstance(value, float) and not float(value).is_integer() else f"{value:,.0f}"
+
+
 def _inline(rows: list[dict[str, Any]]) -> Any:
     import altair as alt
 
@@ -64,10 +74,12 @@ def _inline(rows: list[dict[str, Any]]) -> Any:
 
 
 def suggest_chart(df: pd.DataFrame, *, measures: list[str] | None = None, title: str = "",
-                  share: bool = False, labels: dict[str, str] | None = None) -> dict[str, Any] | None:
+                  share: bool = False, labels: dict[str, str] | None = None,
+                  formats: dict[str, str | None] | None = None) -> dict[str, Any] | None:
     """A Vega-Lite spec for ``df`` (``measures``: its numeric value columns; default: inferred).
 
-    ``labels`` maps column names to the titles shown on axes, legends and tooltips.
+    ``labels`` maps column names to the titles shown on axes, legends and tooltips; ``formats`` to the
+    model's formats (``currency``, ``percent``), used for the KPI's big number.
     """
     import altair as alt
 
@@ -100,7 +112,7 @@ def suggest_chart(df: pd.DataFrame, *, measures: list[str] | None = None, title:
     if not dims:
         if len(measures) == 1:
             value = df[m0].iloc[0]
-            shown = "—" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:,.2f}"
+            shown = _kpi_text(value, (formats or {}).get(m0))
             chart = alt.Chart(_inline([{"label": lbl[m0], "value": shown}])).mark_text(
                 fontSize=40, fontWeight="bold").encode(text="value:N").properties(title=lbl[m0], width=240, height=80)
         else:

@@ -125,7 +125,9 @@ class Kodee:
             return Answer(question, explanation=explanation, confidence=confidence, query_spec=spec, source=source,
                           error=str(exc))
         labels = {str(c): self.column_label(str(c)) for c in result.df.columns}
-        chart = suggest_chart(result.df, measures=list(spec.get("measures", [])), share=share, labels=labels)
+        formats = {str(f["field"]): f.get("format") for f in self.model.describe()}
+        chart = suggest_chart(result.df, measures=list(spec.get("measures", [])), share=share, labels=labels,
+                              formats=formats)
         return Answer(question, sql=result.sql, explanation=explanation, result=result, chart=chart,
                       confidence=confidence, follow_ups=self.follow_ups(spec), query_spec=spec, source=source)
 

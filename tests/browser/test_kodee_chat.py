@@ -184,7 +184,7 @@ def test_ask_in_the_chat_and_see_the_chart(served: tuple[str, Path, Path]) -> No
             fifth = _wait_answer(page, 5)
             fifth.locator(".bn-kodee-chart svg .mark-text text").first.wait_for(timeout=TIMEOUT_MS)
             (total,) = _reference(db, f"SELECT SUM({R}) FROM orders o")[0]
-            assert fifth.locator(".bn-kodee-chart svg .mark-text text").first.text_content() == f"{float(total):,.2f}"
+            assert fifth.locator(".bn-kodee-chart svg .mark-text text").first.text_content() == f"${float(total):,.2f}"
 
             height = page.evaluate("Math.max(document.body.scrollHeight,"
                                    " (document.querySelector('#rendered_cells') || document.body).scrollHeight)")

@@ -81,6 +81,13 @@ def test_chart_by_shape(df: pd.DataFrame, measures: list[str], kind: str) -> Non
         assert all("." not in f and ":" not in f for f in data_fields)  # Vega-Lite reads dots as nesting
 
 
+def test_kpi_uses_the_model_format() -> None:
+    spec = suggest_chart(pd.DataFrame({"r": [1234.5]}), measures=["r"], formats={"r": "currency"})
+    assert spec is not None and spec["data"]["values"][0]["value"] == "$1,234.50"
+    count = suggest_chart(pd.DataFrame({"n": [20000]}), measures=["n"])
+    assert count is not None and count["data"]["values"][0]["value"] == "20,000"
+
+
 def test_bar_chart_is_sorted_by_value() -> None:
     spec = suggest_chart(pd.DataFrame({"c": ["x", "y"], "m": [1.0, 2.0]}), measures=["m"])
     assert spec is not None and spec["encoding"]["y"]["sort"] == "-x"
