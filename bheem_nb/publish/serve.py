@@ -32,6 +32,7 @@ c.VoilaConfiguration.allow_template_override = "NOTEBOOK"
 c.VoilaConfiguration.show_tracebacks = False
 c.VoilaExecutor.cell_error_instruction = {ERROR_TEXT!r}
 c.VoilaExecutor.allow_errors = True  # one failing cell shows its panel; the rest of the page still renders
+c.VoilaConfiguration.file_allowlist = []  # no raw files next to the notebooks are served: data only through a page
 """
 
 

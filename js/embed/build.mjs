@@ -17,6 +17,6 @@ const umdFooter = `
 await build({ ...common, entryPoints: [join(here, "src/index.js")], format: "esm",
   outfile: join(here, "dist/bheem-embed.esm.js") });
 await build({ ...common, entryPoints: [join(here, "src/index.js")], format: "iife", globalName: "__bheemEmbed",
-  footer: { js: umdFooter }, outfile: join(here, "dist/bheem-embed.umd.js") });
+  footer: { js: umdFooter }, outfile: join(here, "dist/bheem-embed.umd.cjs") });
 await build({ ...common, entryPoints: [join(here, "src/react.js")], format: "esm", external: ["react"],
   outfile: join(here, "dist/bheem-embed-react.esm.js") });

@@ -68,6 +68,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
     folder = work / "dashboards"
     write_dashboard(folder, "sales")
     write_dashboard(folder, "finance")
+    (folder / "export.png").write_bytes(b"\x89PNG a file next to the dashboards")
     host = HostPage(work / "host", HOST_HTML, host="127.0.0.1")
     audit_db = work / "audit.sqlite"
     data = write_config(work / "publish.yml", audit_db, sign_in="embed", allowed_origins={"sales": [host.origin]})
@@ -236,6 +237,10 @@ def test_forged_expired_and_foreign_tokens_fail_safely(browser: Any, env: Env) -
         urllib.request.urlopen(f"{env.dashboard_base}/voila/render/finance.ipynb?embed_token={good}", timeout=60)
     assert refused.value.code == 403
     assert refused.value.reason == "embed token is for dashboard 'sales', not 'finance'"
+    # nor any raw file next to the dashboards (Voilà would serve images by default)
+    with pytest.raises(urllib.error.HTTPError) as no_file:
+        urllib.request.urlopen(f"{env.dashboard_base}/voila/files/export.png?embed_token={good}", timeout=60)
+    assert no_file.value.code in (403, 404)
 
 
 def test_wrong_origins_are_ignored_on_both_sides(browser: Any, env: Env) -> None:

@@ -145,6 +145,9 @@ class Voila:
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def guess_type(self, path: Any) -> str:
+        return "text/javascript" if str(path).endswith(".cjs") else super().guess_type(path)
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
@@ -157,7 +160,7 @@ class HostPage:
         self.folder = folder
         sdk = folder / "sdk"
         sdk.mkdir(exist_ok=True)
-        for f in SDK_DIST.glob("*.js"):
+        for f in [*SDK_DIST.glob("*.js"), *SDK_DIST.glob("*.cjs")]:
             (sdk / f.name).write_bytes(f.read_bytes())
         (folder / "host.html").write_text(html)
         handler = functools.partial(_Quiet, directory=str(folder))
@@ -173,7 +176,7 @@ class HostPage:
 
 HOST_HTML = """<!doctype html>
 <html><head><meta charset="utf-8"><title>Host app</title>
-<script src="/sdk/bheem-embed.umd.js"></script></head>
+<script src="/sdk/bheem-embed.umd.cjs"></script></head>
 <body><h1>Host application</h1><div id="dash"></div>
 <script>
   window.events = [];
