@@ -33,6 +33,7 @@ def bheem(*args: str) -> subprocess.CompletedProcess[str]:
                           check=False)
 
 
+@pytest.mark.slow
 def test_embed_token_command_and_revoke(config_file: tuple[Path, PublishConfig], tmp_path: Path) -> None:
     """Through a fresh process, as a user runs it."""
     path, config = config_file

@@ -60,6 +60,7 @@ def setup(tmp_path: Path) -> tuple[PublishConfig, Revocations]:
     return config, Revocations(config.audit_url)
 
 
+@pytest.mark.slow  # starts a kernel
 def test_token_viewer_reaches_the_kernel(notebook: nbformat.NotebookNode,
                                          setup: tuple[PublishConfig, Revocations]) -> None:
     config, revocations = setup
