@@ -32,6 +32,7 @@ from typing import Any
 
 from bheem_nb.scheduler.spec import NotebookJob, SchedulerError
 
+HIDE_TAG = "hide-in-report"
 PDF_BROWSERS = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
 
 
@@ -91,12 +92,21 @@ def run_notebook(job: NotebookJob, *, user_id: str, slot_iso: str, out_dir: Path
 
 
 def to_html(notebook: Path, target: Path) -> Path:
-    """The executed notebook as a standalone HTML report without the code cells."""
+    """The executed notebook as a standalone HTML report for its readers.
+
+    Code cells, cells tagged ``hide-in-report`` (notes for the notebook's authors) and the JSON
+    summary outputs (they feed the webhook payload, not the page) are left out.
+    """
     from nbconvert import HTMLExporter
 
+    nb = _read(notebook)
+    nb.cells = [c for c in nb.cells if HIDE_TAG not in c.get("metadata", {}).get("tags", [])]
+    for cell in nb.cells:
+        if "outputs" in cell:
+            cell.outputs = [o for o in cell.outputs if "application/json" not in o.get("data", {})]
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,  # type: ignore[no-untyped-call]
                             exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(_read(notebook))
+    body, _ = exporter.from_notebook_node(nb)
     target.write_text(body, encoding="utf-8")
     return target
 

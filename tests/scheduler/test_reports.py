@@ -71,6 +71,7 @@ def test_report_runs_as_owner_and_is_delivered(shop: Shop, smtp_server: SmtpServ
         assert f"{value:,.2f}" in html
     other = _expected(shop, "South")["South"]
     assert f"{other:,.2f}" not in html
+    assert "IPython.core.display" not in html and "hide-in-report" not in html  # report readers see the report
 
     # email: recipients, subject, the numbers in the inline report, login with the secret password
     assert len(smtp_server.mails) == 1
