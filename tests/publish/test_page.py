@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import math
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -18,7 +19,8 @@ from bheem_nb.publish.page import PublishedContext
 from bheem_nb.publish.policy import DashboardPolicy, ParameterError
 from bheem_nb.publish.session import Viewer
 from bheem_nb.security.identity import User
-from tests.publish.servers import PARAMETERS, rls_demo
+from bheem_nb.store.audit import AuditLog
+from tests.publish.servers import PARAMETERS, rls_demo, write_config
 
 REVENUE = "sum(o.quantity * o.unit_price * (1 - o.discount))"
 
@@ -66,7 +68,19 @@ def test_viewer_rows_and_locked_filter(demo: tuple[SemanticModel, Path]) -> None
     assert rows(table)[0][2] == expected[0][2] and ctx.current_filters() == {"channel": ["online"]}
 
 
-def test_bridge_requests_follow_the_policy(demo: tuple[SemanticModel, Path]) -> None:
+@pytest.fixture()
+def audit_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Exports are audited in the publish config's database: a fresh one per test."""
+    from bheem_nb.publish import bridge
+
+    write_config(tmp_path / "publish.yml", tmp_path / "audit.sqlite")
+    monkeypatch.setenv("BHEEM_PUBLISH_CONFIG", str(tmp_path / "publish.yml"))
+    bridge._audit.cache_clear()
+    yield tmp_path / "audit.sqlite"
+    bridge._audit.cache_clear()
+
+
+def test_bridge_requests_follow_the_policy(demo: tuple[SemanticModel, Path], audit_db: Path) -> None:
     model, db = demo
     bob = User("bob", email="bob@acme.example", groups=["region_managers"], attributes={"region": "North America"})
     ctx = PublishedContext(model, viewer=embed_viewer(bob, filters={"channel": ["partner"]},
@@ -88,6 +102,8 @@ def test_bridge_requests_follow_the_policy(demo: tuple[SemanticModel, Path]) -> 
     assert export["mime"] == "text/csv" and export["rows"] == len(expected)
     as_json = json.loads(bridge.handle("exportData", {"format": "json"})["data"])
     assert as_json[0]["orders"] == expected[0][2]
+    exports = AuditLog(f"sqlite:///{audit_db}", background=False).events(action="export", user=bob.email)
+    assert [(json.loads(e["payload"])["format"], e["rows"]) for e in exports] == [("csv", len(expected)), ("json", len(expected))]
 
     with pytest.raises(ParameterError, match="locked"):
         bridge.handle("setFilters", {"filters": {"channel": ["store"]}})
