@@ -5,6 +5,7 @@
     bheem scheduler list --config jobs.yml
     bheem scheduler history daily_sales --config jobs.yml
     bheem scheduler run-now daily_sales --config jobs.yml
+    bheem scheduler add weekly.yml --db sqlite:///scheduler.sqlite
     echo "$PASSWORD" | bheem scheduler secret set smtp --config jobs.yml
 """
 
@@ -49,6 +50,12 @@ def add_commands(sub: Any) -> None:
     a = action("run-now", "run one job now, outside its schedule")
     a.add_argument("job")
     a.set_defaults(func=_run_now)
+    a = action("add", "register a job from a YAML or JSON file (kept in the store)")
+    a.add_argument("job_file", type=Path, help="one job as a mapping; relative paths are read from its folder")
+    a.set_defaults(func=_add)
+    a = action("remove", "remove a job added with `add` or from Python")
+    a.add_argument("job")
+    a.set_defaults(func=_remove)
     a = action("secret", "store an encrypted secret (value read from stdin)")
     a.add_argument("verb", choices=("set",))
     a.add_argument("name")
@@ -130,6 +137,32 @@ def _run_now(args: argparse.Namespace) -> int:
     r = sched.run_now(args.job)
     _print_run(r)
     return 0 if r.status == "succeeded" else 1
+
+
+def _add(args: argparse.Namespace) -> int:
+    import yaml
+    from bheem_nb.scheduler.spec import SchedulerConfig, parse_job, resolve_paths
+
+    try:
+        data = yaml.safe_load(args.job_file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise BheemError(f"{args.job_file}: cannot read the job: {exc}") from exc
+    if not isinstance(data, dict):
+        raise BheemError(f"{args.job_file}: a job file holds one job as a mapping (name, kind, owner, ...)")
+    job = parse_job(data, str(args.job_file))
+    job = resolve_paths(SchedulerConfig(jobs=[job]), args.job_file.resolve().parent).jobs[0]
+    sched = _scheduler(args)
+    sched.add_job(job)
+    print(f"added job {job.name!r} ({job.kind})", file=sys.stderr)
+    return 0
+
+
+def _remove(args: argparse.Namespace) -> int:
+    sched = _scheduler(args)
+    if not sched.remove_job(args.job):
+        sched.job(args.job)  # raises with the close match
+    print(f"removed job {args.job!r}", file=sys.stderr)
+    return 0
 
 
 def _secret(args: argparse.Namespace) -> int:

@@ -149,13 +149,28 @@ def test_owner_losing_workspace_access_stops_the_job(shop: Shop, tmp_path: Path)
     assert run.error == "job 'rev': its owner 'alice@acme.com' may no longer view model 'shop' in workspace 'sales'"
 
 
+def test_jobs_added_from_python_are_kept_beside_the_files_jobs(shop: Shop, tmp_path: Path) -> None:
+    cfg = load_config(write_config(tmp_path / "jobs.yml", base_config(tmp_path, None, [_alert(shop)])))
+    sched = Scheduler(cfg)
+    sched.add_job(_alert(shop, name="py_alert", schedule={"cron": "0 9 * * *", "timezone": "Asia/Tokyo"}), now=T0)
+    runs = sched.tick(T0 + dt.timedelta(days=1))  # 09:00 Tokyo = 00:00 UTC, once
+    assert [(r.job, r.slot) for r in runs] == [("py_alert", dt.datetime(2026, 7, 2, 0, 0, tzinfo=dt.UTC))]
+    again = Scheduler(cfg)  # a restart: the file's jobs sync, the stored one stays
+    assert sorted(j.name for j, _ in again.jobs()) == ["py_alert", "rev"]
+    assert again.remove_job("py_alert") and [j.name for j, _ in again.jobs()] == ["rev"]
+
+
 @pytest.mark.slow
-def test_cli_list_and_run_now(shop: Shop, tmp_path: Path) -> None:
+def test_cli_add_list_and_run_now(shop: Shop, tmp_path: Path) -> None:
     cfg = write_config(tmp_path / "jobs.yml", base_config(tmp_path, None, [
         _alert(shop, schedule={"cron": "30 6 * * 1-5", "timezone": "America/New_York"})]))
+    job_file = write_config(tmp_path / "extra.yml", _alert(shop, name="extra", model="shop.yml"))
+    added = bheem("scheduler", "add", str(job_file), "--config", str(cfg))
+    assert added.returncode == 0, added.stderr
     listing = bheem("scheduler", "list", "--config", str(cfg))
     assert listing.returncode == 0, listing.stderr
-    assert "rev" in listing.stdout and "30 6 * * 1-5 (America/New_York)" in listing.stdout
+    assert "30 6 * * 1-5 (America/New_York)" in listing.stdout and "extra " in listing.stdout
+    assert Scheduler(load_config(cfg)).job("extra").model == str(shop.model)  # resolved beside the job file
     now = bheem("scheduler", "run-now", "rev", "--config", str(cfg))
     assert now.returncode == 0, now.stderr
     assert "succeeded" in now.stdout and "manual" in now.stdout
