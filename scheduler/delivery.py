@@ -68,7 +68,7 @@ def send_email(smtp: SmtpConfig | None, password: str | None, target: EmailTarge
     for a in message.attachments:
         maintype, _, subtype = a.mime.partition("/")
         msg.add_attachment(a.data, maintype=maintype, subtype=subtype or "octet-stream", filename=a.filename)
-    context = ssl.create_default_context()
+    context = ssl.create_default_context(cafile=smtp.cafile)
     if smtp.insecure:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE

@@ -128,7 +128,9 @@ class SmtpConfig(_Strict):
     password: SecretRef | None = None
     sender: str = "bheem@localhost"
     timeout: float = 30.0
-    #: accept any server certificate (self-signed test servers only)
+    #: a CA bundle (PEM) to verify the server's certificate with, e.g. an internal CA
+    cafile: str | None = None
+    #: accept any server certificate (never in production)
     insecure: bool = False
 
 
