@@ -7,6 +7,10 @@
     page = published_context(model)                       # the page's filters, as the verified viewer
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from bheem_nb.publish.config import PublishConfig, PublishConfigError, load_config
 from bheem_nb.publish.policy import DashboardPolicy, ParameterError
 from bheem_nb.publish.revocations import Revocations
@@ -14,9 +18,15 @@ from bheem_nb.publish.session import Viewer, viewer
 from bheem_nb.publish.tokens import EmbedClaims, EmbedTokenError, create_embed_token, verify_embed_token
 from bheem_nb.publish.usage import Usage, dashboard_usage
 
+if TYPE_CHECKING:
+    from bheem_nb.publish.page import PublishedContext
 
-def published_context(model, **kw):  # type: ignore[no-untyped-def]
-    """The page's filter context for the server-verified viewer (see :mod:`bheem_nb.publish.page`)."""
+
+def published_context(model: Any, **kw: Any) -> PublishedContext:
+    """The page's filter context for the server-verified viewer (see :mod:`bheem_nb.publish.page`).
+
+    Imported lazily: the token and CLI code must not need the widget stack.
+    """
     from bheem_nb.publish.page import published_context as build
 
     return build(model, **kw)
