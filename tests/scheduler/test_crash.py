@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from bheem_nb.scheduler import Scheduler, load_config
 from bheem_nb.scheduler.store import SchedulerStore
 
 from tests.scheduler.conftest import ROOT, Shop, base_config, write_config
@@ -141,3 +142,28 @@ def test_kill_mid_run_and_restart(shop: Shop, tmp_path: Path) -> None:
     lost_run = next(r for r in runs if r.slot == lost.slot)
     print(f"lost slot retried: attempt {lost_run.attempt}, {lost_run.duration_s:.2f} s; "
           f"{len(finished)} slot(s) completed once each")
+
+
+def test_notebook_past_its_timeout_is_stopped(shop: Shop, tmp_path: Path) -> None:
+    """A notebook still running at the job's timeout is killed with its kernel and the run fails clearly."""
+    marks = tmp_path / "marks.log"
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell('bheem_model = None\nbheem_user = None\nbheem_slot = None\nlog_path = ""')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell(
+        "import os, time\nopen(log_path, 'w').write(str(os.getpid()))\ntime.sleep(600)")]
+    nbformat.write(nb, tmp_path / "hang.ipynb")
+    job = {"name": "hang", "kind": "notebook", "notebook": str(tmp_path / "hang.ipynb"), "model": str(shop.model),
+           "owner": "ops@acme.com", "timeout": 60, "parameters": {"log_path": str(marks)}}
+    sched = Scheduler(load_config(write_config(tmp_path / "jobs.yml", base_config(tmp_path, None, [job]))))
+    t0 = time.monotonic()
+    run = sched.run_now("hang")
+    assert time.monotonic() - t0 < 90
+    assert run.status == "failed"
+    assert run.error == "the notebook ran longer than its timeout of 60 s and was stopped"
+    kernel = int(marks.read_text())  # the cell started before the timeout
+    deadline = time.monotonic() + 30
+    while _alive(kernel):
+        assert time.monotonic() < deadline, "the kernel outlived its stopped papermill"
+        time.sleep(0.2)
