@@ -55,10 +55,17 @@ def line(
 
 
 def bars(
-    members: Sequence[Any], values: Sequence[float], *, highlight: Sequence[Any] = (), limit: int = 12
+    members: Sequence[Any],
+    values: Sequence[float],
+    *,
+    highlight: Sequence[Any] = (),
+    limit: int = 12,
+    ranked: bool = True,
 ) -> dict[str, Any]:
-    """Members as bars, largest first, highlighted members in orange."""
-    pairs = sorted(zip(members, values, strict=True), key=lambda mv: -float(mv[1]))
+    """Members as bars, largest first (``ranked``) or in the given order; highlighted members in orange."""
+    pairs = list(zip(members, values, strict=True))
+    if ranked:
+        pairs.sort(key=lambda mv: -float(mv[1]))
     keep = pairs[:limit]
     keep += [mv for mv in pairs[limit:] if mv[0] in highlight]
     rows = [{"member": str(m), "value": v, "hi": m in highlight} for m, v in keep]

@@ -147,7 +147,8 @@ def _seasonality(
     season = st.seasonality(y, lag)
     if season is None:
         return []
-    phase = pd.Series(y).groupby([_phase(p, grain) for p in periods]).mean()
+    phase = pd.Series(y).groupby([_phase(p, grain) for p in periods], sort=False).mean()
+    phase = phase.sort_index(key=lambda idx: pd.Index([_PHASE_ORDER.get(str(v), 0) for v in idx]))
     peak = phase.idxmax()
     cycle = {"month": "year", "day": "week", "week": "year", "quarter": "year"}[grain]
     swing = float(phase.max() / phase.mean() - 1) if phase.mean() else 0.0
@@ -161,9 +162,41 @@ def _seasonality(
             (measure, time_field),
             {},
             {"lag": lag, "acf": season.acf, "p_value": season.p, "grain": grain, "peak": peak},
-            draw=lambda: minicharts.bars(list(phase.index), list(phase.values), highlight=[peak]),
+            draw=lambda: minicharts.bars(list(phase.index), list(phase.values), highlight=[peak], ranked=False),
         )
     ]
+
+
+_PHASE_ORDER = {
+    name: i
+    for i, name in enumerate(
+        [
+            "Mon",
+            "Tue",
+            "Wed",
+            "Thu",
+            "Fri",
+            "Sat",
+            "Sun",
+            "Jan",
+            "Feb",
+            "Mar",
+            "Apr",
+            "May",
+            "Jun",
+            "Jul",
+            "Aug",
+            "Sep",
+            "Oct",
+            "Nov",
+            "Dec",
+            "Q1",
+            "Q2",
+            "Q3",
+            "Q4",
+        ]
+    )
+} | {f"W{w:02d}": w for w in range(1, 54)}
 
 
 def _phase(period: Any, grain: str) -> str:

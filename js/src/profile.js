@@ -18,9 +18,11 @@ function topValues(c) {
   const top = (c.value_distribution || []).slice(0, 5);
   const max = Math.max(...top.map((v) => v.percent), 1e-9);
   return h("div", { class: "bn-topvals", role: "list", "aria-label": `Top values of ${c.column_name}` },
-    top.map((v) => [
-      h("span", { class: "bn-tv-label", role: "listitem", title: String(v.value) }, `${fmt(v.value)} · ${v.percent.toFixed(1)}%`),
+    top.flatMap((v) => [
+      h("span", { class: "bn-tv-label", role: "listitem", title: String(v.value),
+        "aria-label": `${fmt(v.value)}: ${v.percent.toFixed(1)}%` }, fmt(v.value)),
       h("div", { class: "bn-tv-bar", "aria-hidden": "true" }, h("span", { style: `width:${(100 * v.percent) / max}%` })),
+      h("span", { class: "bn-tv-pct", "aria-hidden": "true" }, `${v.percent.toFixed(1)}%`),
     ]));
 }
 
@@ -29,12 +31,13 @@ const COLUMNS = [
   ["Quality", qualityBar],
   ["Distinct", (c) => fmt(c.distinct_count), true],
   ["Unique %", (c) => `${c.unique_percent.toFixed(1)}%`, true],
-  ["Min", (c) => fmt(c.min_value), true],
-  ["Max", (c) => fmt(c.max_value), true],
+  ["Min", (c) => h("span", { class: "bn-clip", title: fmt(c.min_value) }, fmt(c.min_value)), true],
+  ["Max", (c) => h("span", { class: "bn-clip", title: fmt(c.max_value) }, fmt(c.max_value)), true],
   ["Mean", (c) => fmt(c.mean), true],
   ["Median", (c) => fmt(c.median), true],
   ["Std dev", (c) => fmt(c.std_dev), true],
-  ["Length", (c) => (c.min_length === null ? "" : `${c.min_length}–${c.max_length} (avg ${fmt(c.avg_length, 1)})`), true],
+  ["Length", (c) => (c.min_length === null || c.min_length === undefined ? ""
+    : `${c.min_length}–${c.max_length} (avg ${fmt(c.avg_length, 1)})`), true],
   ["Top values", topValues],
   ["Pattern", (c) => (c.pattern ? h("span", { class: "bn-pattern" }, c.pattern) : "")],
 ];

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import math
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,11 @@ import pytest
 
 import bheem_nb as bn
 from bheem_nb.errors import QueryError, SecurityError
-from bheem_nb.insights import profile as profile_module
 from bheem_nb.insights.profile import DataProfile, profile
 from bheem_nb.insights.profile_sql import PATTERNS
 
 N = 4000
+profile_module = importlib.import_module("bheem_nb.insights.profile")  # the package exports a function of that name
 
 
 def mixed_frame(seed: int = 11) -> pd.DataFrame:

@@ -32,7 +32,9 @@ var CSS = `
 .bn-insight-chart { min-height: 100px; overflow-x: auto; }
 .bn-empty-note { color: #52606d; }
 .bn-profile-wrap { overflow-x: auto; }
-.bn-profile table { border-collapse: collapse; min-width: 900px; }
+.bn-profile table { border-collapse: collapse; font-size: 13px; }
+.bn-profile .bn-clip { display: inline-block; max-width: 100px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap;
+  vertical-align: bottom; }
 .bn-profile caption { text-align: left; padding: 4px 0 8px; color: #3e4c59; }
 .bn-profile th, .bn-profile td { padding: 4px 8px; border-bottom: 1px solid #e4e7eb; text-align: left; vertical-align: top; }
 .bn-profile th { background: #f5f7fa; font-weight: 600; white-space: nowrap; }
@@ -42,7 +44,8 @@ var CSS = `
 .bn-qbar span { display: block; height: 100%; }
 .bn-q-valid { background: #2f855a; } .bn-q-empty { background: #d69e2e; } .bn-q-error { background: #c53030; }
 .bn-q-null { background: #a0aec0; }
-.bn-topvals { display: grid; grid-template-columns: minmax(60px, 140px) 90px; gap: 2px 6px; font-size: 12px; }
+.bn-topvals { display: grid; grid-template-columns: 120px 50px 40px; gap: 2px 6px; font-size: 12px; }
+.bn-tv-pct { text-align: right; font-variant-numeric: tabular-nums; color: #52606d; }
 .bn-topvals .bn-tv-label { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .bn-tv-bar { background: #e4e7eb; height: 10px; border-radius: 2px; margin-top: 3px; }
 .bn-tv-bar span { display: block; height: 100%; background: #2f6fde; border-radius: 2px; }
@@ -87,9 +90,15 @@ function topValues(c) {
   return h(
     "div",
     { class: "bn-topvals", role: "list", "aria-label": `Top values of ${c.column_name}` },
-    top.map((v) => [
-      h("span", { class: "bn-tv-label", role: "listitem", title: String(v.value) }, `${fmt(v.value)} \xB7 ${v.percent.toFixed(1)}%`),
-      h("div", { class: "bn-tv-bar", "aria-hidden": "true" }, h("span", { style: `width:${100 * v.percent / max}%` }))
+    top.flatMap((v) => [
+      h("span", {
+        class: "bn-tv-label",
+        role: "listitem",
+        title: String(v.value),
+        "aria-label": `${fmt(v.value)}: ${v.percent.toFixed(1)}%`
+      }, fmt(v.value)),
+      h("div", { class: "bn-tv-bar", "aria-hidden": "true" }, h("span", { style: `width:${100 * v.percent / max}%` })),
+      h("span", { class: "bn-tv-pct", "aria-hidden": "true" }, `${v.percent.toFixed(1)}%`)
     ])
   );
 }
@@ -98,12 +107,12 @@ var COLUMNS = [
   ["Quality", qualityBar],
   ["Distinct", (c) => fmt(c.distinct_count), true],
   ["Unique %", (c) => `${c.unique_percent.toFixed(1)}%`, true],
-  ["Min", (c) => fmt(c.min_value), true],
-  ["Max", (c) => fmt(c.max_value), true],
+  ["Min", (c) => h("span", { class: "bn-clip", title: fmt(c.min_value) }, fmt(c.min_value)), true],
+  ["Max", (c) => h("span", { class: "bn-clip", title: fmt(c.max_value) }, fmt(c.max_value)), true],
   ["Mean", (c) => fmt(c.mean), true],
   ["Median", (c) => fmt(c.median), true],
   ["Std dev", (c) => fmt(c.std_dev), true],
-  ["Length", (c) => c.min_length === null ? "" : `${c.min_length}\u2013${c.max_length} (avg ${fmt(c.avg_length, 1)})`, true],
+  ["Length", (c) => c.min_length === null || c.min_length === void 0 ? "" : `${c.min_length}\u2013${c.max_length} (avg ${fmt(c.avg_length, 1)})`, true],
   ["Top values", topValues],
   ["Pattern", (c) => c.pattern ? h("span", { class: "bn-pattern" }, c.pattern) : ""]
 ];

@@ -15,7 +15,9 @@ const CSS = `
 .bn-insight-chart { min-height: 100px; overflow-x: auto; }
 .bn-empty-note { color: #52606d; }
 .bn-profile-wrap { overflow-x: auto; }
-.bn-profile table { border-collapse: collapse; min-width: 900px; }
+.bn-profile table { border-collapse: collapse; font-size: 13px; }
+.bn-profile .bn-clip { display: inline-block; max-width: 100px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap;
+  vertical-align: bottom; }
 .bn-profile caption { text-align: left; padding: 4px 0 8px; color: #3e4c59; }
 .bn-profile th, .bn-profile td { padding: 4px 8px; border-bottom: 1px solid #e4e7eb; text-align: left; vertical-align: top; }
 .bn-profile th { background: #f5f7fa; font-weight: 600; white-space: nowrap; }
@@ -25,7 +27,8 @@ const CSS = `
 .bn-qbar span { display: block; height: 100%; }
 .bn-q-valid { background: #2f855a; } .bn-q-empty { background: #d69e2e; } .bn-q-error { background: #c53030; }
 .bn-q-null { background: #a0aec0; }
-.bn-topvals { display: grid; grid-template-columns: minmax(60px, 140px) 90px; gap: 2px 6px; font-size: 12px; }
+.bn-topvals { display: grid; grid-template-columns: 120px 50px 40px; gap: 2px 6px; font-size: 12px; }
+.bn-tv-pct { text-align: right; font-variant-numeric: tabular-nums; color: #52606d; }
 .bn-topvals .bn-tv-label { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .bn-tv-bar { background: #e4e7eb; height: 10px; border-radius: 2px; margin-top: 3px; }
 .bn-tv-bar span { display: block; height: 100%; background: #2f6fde; border-radius: 2px; }
