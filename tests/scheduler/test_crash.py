@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import json
 import os
 import signal
 import subprocess
@@ -17,8 +18,9 @@ import nbformat
 import pytest
 from bheem_nb.scheduler import Scheduler, load_config
 from bheem_nb.scheduler.store import SchedulerStore
+from cryptography.fernet import Fernet
 
-from tests.scheduler.conftest import ROOT, Shop, base_config, write_config
+from tests.scheduler.conftest import ROOT, SMTP_PASSWORD, Shop, SmtpServer, base_config, write_config
 
 pytestmark = pytest.mark.slow
 EVERY_S = 30
@@ -144,25 +146,34 @@ def test_kill_mid_run_and_restart(shop: Shop, tmp_path: Path) -> None:
           f"{len(finished)} slot(s) completed once each")
 
 
-def test_notebook_past_its_timeout_is_stopped(shop: Shop, tmp_path: Path) -> None:
-    """A notebook still running at the job's timeout is killed with its kernel and the run fails clearly."""
+def test_notebook_past_its_timeout_is_stopped(shop: Shop, smtp_server: SmtpServer, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A notebook still running at the job's timeout is killed with its kernel, the run fails clearly and the
+    owner is told; the kernel's environment holds the owner but none of the scheduler's secrets."""
+    monkeypatch.setenv("BHEEM_TEST_SMTP_PASSWORD", SMTP_PASSWORD)
+    monkeypatch.setenv("BHEEM_SECRET_KEYS", Fernet.generate_key().decode())
     marks = tmp_path / "marks.log"
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     params = nbformat.v4.new_code_cell('bheem_model = None\nbheem_user = None\nbheem_slot = None\nlog_path = ""')
     params.metadata["tags"] = ["parameters"]
     nb.cells = [params, nbformat.v4.new_code_cell(
-        "import os, time\nopen(log_path, 'w').write(str(os.getpid()))\ntime.sleep(600)")]
+        "import json, os, time\nopen(log_path, 'w').write(json.dumps([os.getpid(), dict(os.environ)]))\n"
+        "time.sleep(600)")]
     nbformat.write(nb, tmp_path / "hang.ipynb")
     job = {"name": "hang", "kind": "notebook", "notebook": str(tmp_path / "hang.ipynb"), "model": str(shop.model),
            "owner": "ops@acme.com", "timeout": 60, "parameters": {"log_path": str(marks)}}
-    sched = Scheduler(load_config(write_config(tmp_path / "jobs.yml", base_config(tmp_path, None, [job]))))
+    sched = Scheduler(load_config(write_config(tmp_path / "jobs.yml", base_config(tmp_path, smtp_server, [job]))))
     t0 = time.monotonic()
     run = sched.run_now("hang")
     assert time.monotonic() - t0 < 90
     assert run.status == "failed"
     assert run.error == "the notebook ran longer than its timeout of 60 s and was stopped"
-    kernel = int(marks.read_text())  # the cell started before the timeout
+    kernel, env = json.loads(marks.read_text())  # the cell started before the timeout
+    assert env["JUPYTERHUB_USER"] == "u_ops"
+    assert "BHEEM_TEST_SMTP_PASSWORD" not in env and "BHEEM_SECRET_KEYS" not in env
+    assert SMTP_PASSWORD not in marks.read_text()
+    assert [(m.recipients, m.subject) for m in smtp_server.mails] == [(["ops@acme.com"], "[bheem] job hang failed")]
     deadline = time.monotonic() + 30
     while _alive(kernel):
         assert time.monotonic() < deadline, "the kernel outlived its stopped papermill"
