@@ -88,7 +88,8 @@ def fit_width(spec: dict[str, Any]) -> None:
     if any(k in spec for k in ("hconcat", "vconcat", "concat", "facet", "repeat")):
         return
     spec["width"] = "container"
-    spec.setdefault("autosize", {"type": "fit", "contains": "padding"})
+    # only the width follows the page; the height stays the visual layer's plot height (sized per bar)
+    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
 
 
 def prepare(spec: dict[str, Any], dimension: str | None, selected: list[Any]) -> tuple[dict[str, Any], list[Any]]:

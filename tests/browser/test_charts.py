@@ -130,7 +130,7 @@ MARKS_JS = """title => {
     return out;
 }"""
 
-# where a member's mark is on screen (its SVG element's centre)
+# where a member's mark is on screen (scrolled into view; a point near its base, clear of value labels)
 MARK_AT_JS = """([title, member]) => {
     const root = [...document.querySelectorAll('.bn-chart')].find(r => r.getAttribute('aria-label') === title);
     const view = root.querySelector('.bn-chart-plot').bnView;
@@ -138,11 +138,14 @@ MARK_AT_JS = """([title, member]) => {
     const walk = (node) => {
         if (!node || found) return;
         if (node.datum && node.datum.__bn_member === member && node.mark && node.mark.marktype === 'rect' && node._svg)
-            found = node._svg.getBoundingClientRect();
+            found = node._svg;
         for (const item of node.items || []) walk(item);
     };
     walk(view.scenegraph().root);
-    return found && {x: found.x + found.width / 2, y: found.y + Math.max(found.height - 4, 1)};
+    if (!found) return null;
+    found.scrollIntoView({block: 'center'});  // a mark below the fold cannot be clicked
+    const box = found.getBoundingClientRect();
+    return {x: box.x + box.width / 2, y: box.y + Math.max(box.height - 4, 1)};
 }"""
 
 WAIT_MARKS_JS = """([title, want]) => {

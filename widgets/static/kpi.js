@@ -82,11 +82,11 @@ function applyStyle(node, style, text) {
   if (bar && typeof bar === "object") {
     node.classList.add("bn-bar");
     const start = Math.min(bar.start ?? 0, bar.end ?? 0), end = Math.max(bar.start ?? 0, bar.end ?? 0);
-    node.replaceChildren(
+    node.replaceChildren(...[
       h("span", { class: "bn-fill", style: `left:${pct(start)};width:${pct(end - start)};background:${bar.color || "#56B4E9"}` }),
       bar.axis !== void 0 && bar.axis !== null && bar.axis > 0 && bar.axis < 1 ? h("span", { class: "bn-axis", style: `left:${pct(bar.axis)}` }) : null,
       h("span", { class: "bn-text" }, style.show_value === false ? "" : text)
-    );
+    ].filter(Boolean));
   }
   const icon = style.icon;
   if (icon) {
