@@ -93,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
 
 _COMMAND_MODULES = (
     "bheem_nb.security.commands",  # rls test, audit
+    "bheem_nb.cloud.commands",  # connections list, test, encrypt
     "bheem_nb.insights.commands",  # profile, insights
     "bheem_nb.kodee.commands",  # kodee ask, kodee eval
     "bheem_nb.publish.commands",  # serve, publish, embed-token, usage

@@ -174,6 +174,7 @@ class Engine:
                 self._generations[name] = self._generations.get(name, 0) + 1
         if self.cache is None:
             return 0
+        self.cache.invalidate_shared(name)
         if name is None:
             n = len(self.cache)
             self.cache.clear()

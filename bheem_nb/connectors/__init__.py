@@ -31,7 +31,9 @@ __all__ = [
     "connect",
 ]
 
-SCHEMES = ("duckdb", "files", "mariadb", "mysql", "mysql+pymysql", "postgres", "postgresql", "sqlite")
+CLOUD_SCHEMES = ("bigquery", "snowflake", "spark", "sc")
+SCHEMES = ("duckdb", "files", "mariadb", "mysql", "mysql+pymysql", "postgres", "postgresql", "sqlite",
+           *CLOUD_SCHEMES)
 _MEMORY = ("", ":memory:")
 _DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of a DuckDB database file
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -42,7 +44,9 @@ def connect(url_or_path: str | Path, **options: Any) -> Connector:
 
     URLs: ``duckdb:///path.duckdb`` (``duckdb:///:memory:`` or ``duckdb://`` for memory),
     ``postgresql://`` / ``postgres://``, ``mysql://`` / ``mariadb://`` / ``mysql+pymysql://``,
-    ``sqlite:///path.sqlite``, ``files:///folder``. As with SQLAlchemy, three slashes start a
+    ``sqlite:///path.sqlite``, ``files:///folder``, and the cloud warehouses ``bigquery://PROJECT/DATASET``,
+    ``snowflake://USER@ACCOUNT/DB/SCHEMA``, ``spark://local`` and ``sc://HOST:15002`` (Spark Connect; see
+    :mod:`bheem_nb.cloud`). As with SQLAlchemy, three slashes start a
     relative path and four an absolute one (``sqlite:////srv/app.db``).
 
     Bare paths: ``.duckdb``, or ``.db`` holding a DuckDB file → DuckDB; ``.sqlite``/``.sqlite3``
@@ -72,11 +76,36 @@ def connect(url_or_path: str | Path, **options: Any) -> Connector:
         return SQLiteConnector(_resolve(_url_path(rest), base_dir), **options)
     if scheme == "files":
         return FilesConnector(_resolve(_url_path(rest), base_dir), **options)
+    if scheme in CLOUD_SCHEMES:  # imported on use: the core runs without the cloud libraries
+        return _cloud(scheme, target, options)
     raise BheemConnectionError(
         f"unsupported connection URL scheme {scheme!r} in {redact(target)}; supported: "
         f"{', '.join(s + '://' for s in SCHEMES)}, or a path to a .duckdb, .sqlite, CSV, Parquet, JSON or "
         "Excel file or a folder"
     )
+
+
+def _cloud(scheme: str, url: str, options: dict[str, Any]) -> Connector:
+    """``bigquery://``, ``snowflake://``, ``spark://`` and ``sc://`` (Spark Connect) connectors."""
+    package = {"bigquery": "google-cloud-bigquery", "snowflake": "snowflake-connector-python"}.get(scheme, "pyspark")
+    try:
+        if scheme == "bigquery":
+            from bheem_nb.cloud.bigquery import BigQueryConnector
+
+            return BigQueryConnector(url, **options)
+        if scheme == "snowflake":
+            from bheem_nb.cloud.snowflake import SnowflakeConnector
+
+            return SnowflakeConnector(url, **options)
+        from bheem_nb.cloud.spark import SparkConnector
+
+        return SparkConnector(url, **options)
+    except ImportError as exc:
+        raise BheemConnectionError(
+            f"{scheme}:// needs the {package} package (pip install 'bheem_nb[cloud]'): {exc}"
+        ) from None
+    except TypeError as exc:
+        raise BheemConnectionError(f"bad option for a {scheme}:// connection: {exc}") from None
 
 
 def _url_path(rest: str) -> str:

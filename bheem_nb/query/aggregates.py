@@ -10,6 +10,7 @@ from sqlglot import exp
 
 from bheem_nb.errors import QueryError
 from bheem_nb.model.fields import MeasureField
+from bheem_nb.query.dialects import percentile_cont
 
 # (aggregation, dialect) pairs the backend cannot run; the message says what to do instead.
 _UNSUPPORTED = {
@@ -58,7 +59,7 @@ def aggregate(measure: MeasureField, dialect: str, rename: dict[str, str] | None
         return exp.Median(this=exp.cast(value, "double"))
     if agg == "percentile":
         assert measure.spec.p is not None
-        return exp.PercentileCont(this=exp.cast(value, "double"), expression=exp.Literal.number(measure.spec.p))
+        return percentile_cont(exp.cast(value, "double"), measure.spec.p, dialect)
     if agg == "stddev":
         return exp.StddevSamp(this=value)
     raise QueryError(f"unknown aggregation {agg!r} on {measure.qualified}")

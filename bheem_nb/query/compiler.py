@@ -24,7 +24,7 @@ from bheem_nb.model.fields import DimensionField, FieldRef, MeasureField
 from bheem_nb.model.graph import MODEL_DIALECT, Step
 from bheem_nb.model.semantic import SemanticModel
 from bheem_nb.query.aggregates import aggregate, safe_formula
-from bheem_nb.query.dialects import grain_expression
+from bheem_nb.query.dialects import PATH_QUOTING, grain_expression, plain_names
 from bheem_nb.query.filters import FilterContext, build_condition
 from bheem_nb.query.lod import lod_values
 from bheem_nb.query.plan import Plan, make_plan
@@ -55,6 +55,8 @@ def compile_query(model: SemanticModel, spec: QuerySpec, dialect: str) -> Compil
     else:
         ast = _Compiler(model, plan, dialect).build()
     columns = tuple(r.label for r in plan.dimensions + plan.measures)
+    if dialect in PATH_QUOTING:
+        ast = plain_names(ast)  # the engine renames result columns back to the labels, by position
     return CompiledQuery(ast.sql(dialect=dialect), ast, dialect, columns, plan.as_of)
 
 

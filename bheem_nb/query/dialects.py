@@ -9,6 +9,7 @@ value is ever spliced into SQL text.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import cache
 
 import sqlglot
@@ -71,7 +72,10 @@ def truncate(x: exp.Expr, grain: str, dialect: str) -> exp.Expr:
         return _fill(dialect, grain, x)
     if grain == "day":
         return exp.cast(x, "date")
-    return exp.cast(exp.DateTrunc(this=x, unit=exp.var(grain.upper())), "date")
+    unit: exp.Expr = exp.var(grain.upper())
+    if grain == "week" and dialect == "bigquery":  # BigQuery's plain WEEK starts on Sunday; ISOWEEK on Monday
+        unit = exp.var("ISOWEEK")
+    return exp.cast(exp.DateTrunc(this=x, unit=unit), "date")
 
 
 def add_months(x: exp.Expr, months: int, dialect: str) -> exp.Expr:
@@ -150,3 +154,51 @@ def period_start(x: exp.Expr, grain: str, start_month: int, dialect: str) -> exp
 def shift_date(x: exp.Expr, months: int, days: int, dialect: str) -> exp.Expr:
     """``x`` moved by whole months (month ends clamp: Mar 31 − 1 month = Feb 28/29) and days."""
     return add_days(add_months(x, months, dialect), days, dialect)
+
+
+#: dialects without recursive CTEs (Spark SQL before 4.1): the period spine is built with SEQUENCE
+NO_RECURSIVE_CTE = frozenset({"spark"})
+
+
+def sequence_spine(lo: exp.Expr, hi: exp.Expr, months: int, days: int, source: str) -> exp.Select:
+    """``SELECT EXPLODE(SEQUENCE(lo, hi, INTERVAL step)) AS _p FROM source WHERE lo IS NOT NULL``.
+
+    The same rows as the recursive spine (``lo``, then ``lo`` + step while not past ``hi``) for
+    a dialect that cannot recurse; periods start on the 1st, so month steps never clamp.
+    """
+    step = exp.Interval(this=exp.Literal.string(str(months or days)), unit=exp.var("MONTH" if months else "DAY"))
+    periods = exp.Explode(this=exp.GenerateSeries(start=lo.copy(), end=hi.copy(), step=step))
+    return exp.select(exp.alias_(periods, "_p", quoted=True)).from_(source).where(
+        exp.not_(exp.Is(this=lo.copy(), expression=exp.Null())))
+
+
+def percentile_cont(value: exp.Expr, p: float, dialect: str) -> exp.Expr:
+    """The interpolated ``p`` quantile; sqlglot writes Spark's as the approximate PERCENTILE_APPROX."""
+    if dialect == "spark":
+        return exp.Quantile(this=value, quantile=exp.Literal.number(p))  # Spark: PERCENTILE(x, p), exact
+    return exp.PercentileCont(this=value, expression=exp.Literal.number(p))
+
+
+#: dialects reading a quoted `a.b` as the path a → b, so labels such as `order_date.month` cannot be names
+PATH_QUOTING = frozenset({"bigquery"})
+_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def plain_names(tree: exp.Select) -> exp.Select:
+    """Rename every column name and alias that is not a plain identifier to ``_c0``, ``_c1``, ...
+
+    BigQuery reads `order_date.month` as field ``month`` of ``order_date`` and refuses ``:`` in
+    names; table names (dotted ``project.dataset.table``) are left alone.
+    """
+    names: dict[str, str] = {}
+
+    def swap(node: exp.Expr) -> exp.Expr:
+        if isinstance(node, exp.Identifier) and not _PLAIN.fullmatch(node.name) and not isinstance(
+                node.parent, (exp.Table, exp.TableAlias)):
+            new = names.setdefault(node.name, f"_c{len(names)}")
+            return exp.to_identifier(new, quoted=True)
+        return node
+
+    renamed = tree.copy().transform(swap)
+    assert isinstance(renamed, exp.Select)
+    return renamed

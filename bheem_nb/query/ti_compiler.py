@@ -25,7 +25,14 @@ from bheem_nb.errors import QueryError
 from bheem_nb.model.fields import DimensionField, FieldRef, MeasureField
 from bheem_nb.model.semantic import SemanticModel
 from bheem_nb.query.aggregates import safe_formula
-from bheem_nb.query.dialects import add_days, date_literal, period_start, shift_date
+from bheem_nb.query.dialects import (
+    NO_RECURSIVE_CTE,
+    add_days,
+    date_literal,
+    period_start,
+    sequence_spine,
+    shift_date,
+)
 from bheem_nb.query.plan import Plan
 from bheem_nb.query.ti_final import final_select
 from bheem_nb.query.ti_parts import (
@@ -265,6 +272,8 @@ class _TimeIntelligence:
         more = exp.select(exp.alias_(nxt, "_p", quoted=True)).from_("_s").join("_b", join_type="cross").where(
             exp.LTE(this=nxt.copy(), expression=_col("_hi", "_b")))
         spine = exp.union(anchor, more, distinct=False)
+        if dl in NO_RECURSIVE_CTE:
+            spine = sequence_spine(_col("_lo", "_b"), _col("_hi", "_b"), *step(g), "_b")  # type: ignore[assignment]
         p = _col("_p", "_s")
         end = shift_date(p, *step(g), dl)
         last = add_days(end, -1, dl)

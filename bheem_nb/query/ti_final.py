@@ -12,7 +12,7 @@ from sqlglot import exp
 
 from bheem_nb.model.fields import DimensionField
 from bheem_nb.query.aggregates import wrap
-from bheem_nb.query.dialects import grain_expression, period_start
+from bheem_nb.query.dialects import NO_RECURSIVE_CTE, grain_expression, period_start
 from bheem_nb.query.filters import FilterContext, build_condition
 from bheem_nb.query.time_intelligence import GRAIN_RANK, SHIFTS, Modifier
 
@@ -145,7 +145,7 @@ def final_select(ti: _TimeIntelligence, ctes: list[tuple[str, exp.Select]],
         for ref, flt in plan.group_filters:
             sel = sel.where(build_condition(exp.column(ref.label, quoted=True), flt, "number", ctx), copy=False)
     for name, body in ctes:
-        sel = sel.with_(name, as_=body, recursive=with_period, copy=False)
+        sel = sel.with_(name, as_=body, recursive=with_period and ti.dialect not in NO_RECURSIVE_CTE, copy=False)
     for label, desc in plan.order:
         sel = sel.order_by(exp.Ordered(this=exp.column(label, quoted=True), desc=desc, nulls_first=False), copy=False)
     if plan.limit is not None:

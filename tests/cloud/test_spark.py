@@ -1,0 +1,73 @@
+"""Spark: the connector on the session's one local SparkSession, tables from Parquet files."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import bheem_nb as bn
+from bheem_nb.cloud.spark import SparkConnector
+from bheem_nb.connectors import connect
+from bheem_nb.connectors.base import Connector
+from bheem_nb.errors import BheemConnectionError, QueryTimeoutError
+from tests.query.conftest import FRAMES, MODEL
+
+
+def test_parquet_tables_and_catalog(spark_shop: Connector) -> None:
+    assert {"customers", "orders", "products"} <= set(spark_shop.list_tables())
+    assert "default" in spark_shop.list_schemas()
+    cols = {c.name: c.type for c in spark_shop.list_columns("orders")}
+    assert cols["unit_price"] == "decimal(10,2)" and cols["order_date"] == "date"
+    with pytest.raises(BheemConnectionError, match="table nope not found"):
+        spark_shop.list_columns("nope")
+
+
+def test_values_types_cap_and_read_only(spark_shop: Connector) -> None:
+    table = spark_shop.execute("SELECT order_id, unit_price FROM orders ORDER BY order_id")
+    assert table.column("order_id").to_pylist() == FRAMES["orders"]["order_id"].tolist()
+    assert str(table.schema.field("unit_price").type) == "double"
+    assert table.column("unit_price").to_pylist() == pytest.approx(FRAMES["orders"]["unit_price"].tolist())
+    with pytest.raises(BheemConnectionError, match="more than 5 rows"):
+        spark_shop.execute("SELECT order_id FROM orders", max_rows=5)
+    for statement in ("DROP TABLE orders", "INSERT INTO orders SELECT * FROM orders", "CREATE TABLE x AS SELECT 1"):
+        with pytest.raises(BheemConnectionError, match="read-only"):
+            spark_shop.execute(statement)
+
+
+def test_timeout_cancels_the_spark_job(spark_shop: Connector) -> None:
+    t0 = time.monotonic()
+    with pytest.raises(QueryTimeoutError, match="longer than 2 s"):
+        spark_shop.execute("SELECT SUM(id * id % 7) AS s FROM range(100000000000)", timeout=2)
+    assert time.monotonic() - t0 < 60
+    assert spark_shop.execute("SELECT 1 AS one").column(0).to_pylist() == [1]  # the session survives
+
+
+def test_engine_sql_runs_as_spark_sql(spark_shop: Connector) -> None:
+    """The time-intelligence spine is a SEQUENCE, not a recursive CTE (Spark 3.5 has none)."""
+    m = bn.SemanticModel(MODEL, connector=spark_shop, engine=bn.Engine())
+    res = m.query(measures=["revenue", "revenue:ytd", "p90_price"], dimensions=["order_date.year"])
+    assert "RECURSIVE" not in res.sql and "SEQUENCE(" in res.sql and "PERCENTILE(" in res.sql
+    j = FRAMES["orders"].assign(y=[d.year for d in FRAMES["orders"]["order_date"]])
+    j["revenue"] = j["quantity"] * j["unit_price"] * (1 - j["discount"])
+    by_year = j.groupby("y")["revenue"].sum()
+    assert res.df["revenue:ytd"].tolist() == pytest.approx(by_year.tolist())
+    assert res.df["p90_price"].tolist() == pytest.approx(j.groupby("y")["unit_price"].quantile(0.9).tolist())
+
+
+def test_connect_url_with_a_session_and_delta_hint(spark_session: Any, shop_parquet: dict[str, Path],
+                                                  tmp_path: Path) -> None:
+    conn = connect("spark://local[1]", session=spark_session, tables={"p": str(shop_parquet["products"])})
+    assert isinstance(conn, SparkConnector) and conn.execute("SELECT COUNT(*) FROM p").column(0)[0].as_py() == 20
+    version = conn.data_version()
+    conn.register("p", shop_parquet["products"])
+    assert conn.data_version() != version, "re-registering a table changes the cache key"
+    (tmp_path / "fake_delta" / "_delta_log").mkdir(parents=True)
+    with pytest.raises(BheemConnectionError, match="delta-spark"):
+        conn.register("d", tmp_path / "fake_delta")
+    with pytest.raises(BheemConnectionError, match="no such file or folder"):
+        conn.register("x", tmp_path / "missing.parquet")
+    with pytest.raises(BheemConnectionError, match="not a Spark URL"):
+        SparkConnector("hive://x")
