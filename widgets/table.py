@@ -48,10 +48,11 @@ class TableView(anywidget.AnyWidget):  # type: ignore[misc]
     version = traitlets.Int(0).tag(sync=True)
     query_ms = traitlets.Float(0.0).tag(sync=True)
 
-    def __init__(self, context: Any, *, title: str = "", **spec: Any) -> None:
+    def __init__(self, context: Any, *, title: str = "", formats: Any = (), **spec: Any) -> None:
         super().__init__(title=title)
         self.context = context
         self.spec = spec
+        self.formats = formats  # conditional formats (bheem_nb.charts.formatting); cells then carry a "style"
         formats = {str(f["field"]).split(".")[-1]: f.get("format") for f in context.model.describe()}
         self._formats = formats
 
@@ -67,6 +68,13 @@ class TableView(anywidget.AnyWidget):  # type: ignore[misc]
                     else str(c), "numeric": str(c) in self.spec.get("measures", [])} for c in df.columns]
         rows = [[{"value": _plain(v), "text": format_value(_plain(v), self._formats.get(str(c).split(".")[-1]))}
                  for c, v in zip(df.columns, rec, strict=True)] for rec in df.itertuples(index=False)]
+        if self.formats:
+            from bheem_nb.widgets.visual_styles import styles_for
+
+            for row, styles in zip(rows, styles_for(df, self.formats), strict=True):
+                for cell, col in zip(row, df.columns, strict=True):
+                    if styles.get(str(col)):
+                        cell["style"] = styles[str(col)]
         with self.hold_trait_notifications():
             self.error = ""
             self.columns = columns

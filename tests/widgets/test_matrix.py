@@ -111,3 +111,15 @@ def test_data_bars_and_icons_on_detail_cells_not_totals(ctx: FilterContext, raw:
     lowest, highest = min(counts, key=counts.__getitem__)[0], max(counts, key=counts.__getitem__)[0]
     by_cat = {r["path"][0]: r["cells"][0]["style"] for r in icons.body if not r["total"]}
     assert by_cat[lowest]["icon"]["symbol"] == "↓" and by_cat[highest]["icon"]["symbol"] == "↑"
+
+
+def test_the_table_view_renders_conditional_formats(ctx: FilterContext, raw: duckdb.DuckDBPyConnection) -> None:
+    plain = ctx.table(measures=["revenue"], dimensions=["region"])
+    assert all("style" not in cell for row in plain.rows for cell in row)  # unchanged without formats
+    table = ctx.table(measures=["revenue"], dimensions=["region"],
+                      formats=[{"field": "revenue", "type": "color_scale"}])
+    by_region = {row[0]["value"]: row[1].get("style", {}) for row in table.rows}
+    revenue = {k[0]: v for k, v in grid(raw, REVENUE, ["c.region"]).items()}
+    lowest, highest = min(revenue, key=revenue.__getitem__), max(revenue, key=revenue.__getitem__)
+    assert by_region[lowest]["background"] == "#f7fbff" and by_region[highest]["background"] == "#2171b5"
+    assert all(s == {} for r in table.rows for s in [r[0].get("style", {})])  # the region column has no format

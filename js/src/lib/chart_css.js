@@ -39,10 +39,10 @@ const CSS = `
 .bn-matrix tr.bn-total th, .bn-matrix tr.bn-total td { font-weight: 700; border-top: 2px solid #9aa5b1; }
 .bn-matrix td.bn-rowtotal { font-weight: 600; background: #f8fafc; }
 .bn-matrix .bn-expand { min-width: 28px; min-height: 28px; border: none; background: none; cursor: pointer; font: inherit; }
-.bn-matrix .bn-bar { position: relative; }
-.bn-matrix .bn-bar > span.bn-fill { position: absolute; top: 3px; bottom: 3px; left: 0; opacity: .35; }
-.bn-matrix .bn-bar > span.bn-text { position: relative; }
-.bn-matrix .bn-bar > span.bn-axis { position: absolute; top: 0; bottom: 0; border-left: 1px dashed #616e7c; }
+.bn-bar { position: relative; }
+.bn-bar > span.bn-fill { position: absolute; top: 3px; bottom: 3px; left: 0; opacity: .35; }
+.bn-bar > span.bn-text { position: relative; }
+.bn-bar > span.bn-axis { position: absolute; top: 0; bottom: 0; border-left: 1px dashed #616e7c; }
 @media (max-width: 600px) { .bn-kpi { width: 100%; } .bn-crumbs button, .bn-chart-btn { min-height: 44px; } }
 `;
 

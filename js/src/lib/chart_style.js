@@ -2,11 +2,13 @@
 // evaluated the rule (bheem_nb.charts.formatting.cell_styles): colours, weight, a data bar given as
 // fractions of the cell width ({start, end, axis, color}) and an icon ({symbol, color, name}).
 import { h } from "./dom.js";
+import { injectStyles } from "./chart_css.js";
 
 const pct = (x) => `${(Math.max(0, Math.min(1, Number(x) || 0)) * 100).toFixed(1)}%`;
 
 export function applyStyle(node, style, text) {
   if (!style) return node;
+  injectStyles(); // data bars need the .bn-bar rules, also in widgets that do not load them otherwise
   if (style.background) node.style.background = style.background;
   if (style.color) node.style.color = style.color;
   if (style["font-weight"]) node.style.fontWeight = style["font-weight"];
