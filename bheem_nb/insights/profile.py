@@ -30,13 +30,18 @@ from bheem_nb.insights.profile_sql import (
     QUANTILES,
     ColumnKind,
     quartiles_select,
+    smallest_select,
     stats_select,
+    unique_select,
     values_select,
 )
 from bheem_nb.insights.types import plain
 
 #: above this many (approximately) distinct values quartiles come from one sort of the column
 GROUPED_QUARTILES_MAX = 100_000
+#: a column whose approximate distinct count is at least this share of its values is checked for being all
+#: distinct by one sort (no hash table with a group per row); if it is not, the grouped statement runs
+NEAR_UNIQUE = 0.9
 
 _CAMEL = {
     "column_name": "columnName",
@@ -166,25 +171,52 @@ def profile(source: Any, table: str, user: Any = None) -> DataProfile:
     columns = [ColumnKind(f.name, _kind(f.type), str(f.type)) for f in schema]
     stats = model.sql(stats_select(relation.copy(), columns, dialect).sql(dialect=dialect), user=user).to_dicts()[0]
     n = int(stats["n"])
+    approx = {i: stats.get(f"c{i}_approx") for i in range(len(columns))}
+    near_unique = {
+        i
+        for i, a in approx.items()
+        if a is not None and stats[f"c{i}_nonnull"] and a >= NEAR_UNIQUE * stats[f"c{i}_nonnull"]
+    }
     # many distinct values: one sort of the column (PERCENTILE_CONT); few: read off the grouped counts
     sorted_cols = [
         i
         for i, c in enumerate(columns)
         if c.kind in ("number", "float")
-        and stats.get(f"c{i}_approx", GROUPED_QUARTILES_MAX + 1) > GROUPED_QUARTILES_MAX
+        and (approx[i] is None or approx[i] > GROUPED_QUARTILES_MAX or i in near_unique)
     ]
+    statements = 2
     direct: dict[int, list[float | None]] = {}
     if sorted_cols:
         select = quartiles_select(relation.copy(), [columns[i] for i in sorted_cols], dialect)
         row = model.sql(select.sql(dialect=dialect), user=user).to_dicts()[0]
         direct = {i: list(row[f"q{j}"] or [None] * 3) for j, i in enumerate(sorted_cols)}
+        statements += 1
     profiles = []
     for i, c in enumerate(columns):
-        select = values_select(relation.copy(), c, dialect, quartiles=i not in direct)
-        rows = model.sql(select.sql(dialect=dialect), user=user).to_dicts()
+        rows = None
+        if i in near_unique:
+            rows, used = _all_distinct_rows(model, relation, c, int(stats[f"c{i}_nonnull"]), dialect, user)
+            statements += used
+        if rows is None:
+            select = values_select(relation.copy(), c, dialect, quartiles=i not in direct)
+            rows = model.sql(select.sql(dialect=dialect), user=user).to_dicts()
+            statements += 1
         mine = {k[len(f"c{i}_") :]: v for k, v in stats.items() if k.startswith(f"c{i}_")}
         profiles.append(_column(c, n, mine, rows, direct.get(i)))
-    return DataProfile(name, n, profiles, time.perf_counter() - start, 2 + len(columns) + bool(sorted_cols))
+    return DataProfile(name, n, profiles, time.perf_counter() - start, statements)
+
+
+def _all_distinct_rows(
+    model: Any, relation: exp.Expr, c: ColumnKind, non_null: int, dialect: str, user: Any
+) -> tuple[list[dict[str, Any]] | None, int]:
+    """Rows shaped like ``values_select``'s for a column whose values are all distinct (checked by one sort),
+    else None (then the grouped statement runs). Returns (rows, statements run)."""
+    counts = model.sql(unique_select(relation.copy(), c).sql(dialect=dialect), user=user).to_dicts()[0]
+    if int(counts["u"] or 0) != non_null:
+        return None, 1
+    smallest = model.sql(smallest_select(relation.copy(), c).sql(dialect=dialect), user=user).to_dicts()
+    base = {k: v for k, v in counts.items()}
+    return [{**base, "v": r["v"], "c": 1} for r in smallest] or [base], 2
 
 
 def _resolve(source: Any, table: str) -> tuple[Any, exp.Expr, str]:

@@ -70,8 +70,10 @@ def stats_select(source: exp.Expr, columns: list[ColumnKind], dialect: str) -> e
                 exp.alias_(exp.Avg(this=value.copy()), p + "mean"),
                 exp.alias_(exp.StddevSamp(this=value.copy()), p + "std"),
             ]
-            if dialect in APPROX_DISTINCT:  # HyperLogLog: cheap, and picks how quartiles are computed
-                parts.append(exp.alias_(exp.ApproxDistinct(this=col.copy()), p + "approx"))
+
+        if dialect in APPROX_DISTINCT and c.kind != "boolean":
+            # HyperLogLog, cheap: picks how quartiles and distinct counts are computed
+            parts.append(exp.alias_(exp.ApproxDistinct(this=col.copy()), p + "approx"))
         if c.kind == "text":
             length = exp.Length(this=col.copy())
             parts += [
@@ -95,6 +97,54 @@ def quartiles_select(source: exp.Expr, columns: list[ColumnKind], dialect: str) 
         fractions = exp.Array(expressions=[_num(q) for q in QUANTILES])
         parts.append(exp.alias_(exp.PercentileCont(this=value, expression=fractions), f"q{i}"))
     return exp.select(*parts).from_(source)
+
+
+def unique_select(source: exp.Expr, column: ColumnKind) -> exp.Select:
+    """For a (nearly) all-distinct column, one sort instead of a hash table with a group per row:
+    distinct ``d`` and unique ``u`` counts from each value's neighbours in order, and pattern counts."""
+    v = exp.column("v")
+    order = exp.Order(expressions=[exp.Ordered(this=v.copy())])
+    prev = exp.Window(this=exp.Lag(this=v.copy()), order=order.copy())
+    nxt = exp.Window(this=exp.Lead(this=v.copy()), order=order.copy())
+    rows = (
+        exp.select(exp.alias_(exp.column(column.name, quoted=True), "v"))
+        .from_(source)
+        .where(exp.Not(this=exp.Is(this=exp.column(column.name, quoted=True), expression=exp.Null())))
+    )
+    ordered = exp.select(v.copy(), exp.alias_(prev, "prev"), exp.alias_(nxt, "nxt")).from_(rows.subquery("r"))
+
+    def differs(other: str) -> exp.Expr:
+        return exp.paren(
+            exp.or_(
+                exp.Is(this=exp.column(other), expression=exp.Null()),
+                exp.NEQ(this=v.copy(), expression=exp.column(other)),
+            )
+        )
+
+    parts: list[exp.Expr] = [
+        exp.alias_(_count_when(differs("prev")), "d"),
+        exp.alias_(_count_when(exp.and_(differs("prev"), differs("nxt"))), "u"),
+    ]
+    if column.kind == "text":
+        for name, pattern in PATTERNS.items():
+            parts.append(
+                exp.alias_(
+                    _count_when(exp.RegexpLike(this=v.copy(), expression=exp.Literal.string(pattern))), f"p_{name}"
+                )
+            )
+    return exp.select(*parts).from_(ordered.subquery("o"))
+
+
+def smallest_select(source: exp.Expr, column: ColumnKind) -> exp.Select:
+    """The ten smallest values: the top values of an all-distinct column (every count is 1, ties by value)."""
+    col = exp.column(column.name, quoted=True)
+    return (
+        exp.select(exp.alias_(col.copy(), "v"))
+        .from_(source)
+        .where(exp.Not(this=exp.Is(this=col.copy(), expression=exp.Null())))
+        .order_by(exp.Ordered(this=col.copy()))
+        .limit(TOP_VALUES)
+    )
 
 
 def values_select(source: exp.Expr, column: ColumnKind, dialect: str, quartiles: bool = True) -> exp.Select:

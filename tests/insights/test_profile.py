@@ -47,6 +47,8 @@ def mixed_frame(seed: int = 11) -> pd.DataFrame:
                 "null": None,
             }[k]
         )
+    codes = [f"K{i:05d}" for i in range(N)]
+    codes[N - 5 :] = codes[:5]  # nearly all distinct: the sorted check finds duplicates and the grouped path runs
     days = pd.to_datetime("2020-01-01") + pd.to_timedelta(rng.integers(0, 1500, N), unit="D")
     return pd.DataFrame(
         {
@@ -56,6 +58,7 @@ def mixed_frame(seed: int = 11) -> pd.DataFrame:
             "label": pd.array(text, dtype="object"),
             "day": days.date,
             "flag": rng.random(N) < 0.3,
+            "code": codes,
         }
     )
 
@@ -65,7 +68,7 @@ def _write_duckdb(frame: pd.DataFrame, path: Path) -> Path:
     con.register("frame", frame)
     con.execute(
         "CREATE TABLE items AS SELECT id, qty, price, CAST(label AS VARCHAR) AS label, CAST(day AS DATE) AS day,"
-        " flag FROM frame"
+        " flag, code FROM frame"
     )
     con.close()
     return path
@@ -131,7 +134,10 @@ def assert_matches_pandas(p: DataProfile, frame: pd.DataFrame) -> None:
 def test_duckdb_profile_equals_pandas(duck_file: Path, frame: pd.DataFrame) -> None:
     p = profile(str(duck_file), "items")
     assert_matches_pandas(p, frame)
-    assert [c.kind for c in p.columns] == ["number", "number", "number", "text", "date", "boolean"]
+    assert [c.kind for c in p.columns] == ["number", "number", "number", "text", "date", "boolean", "text"]
+    # schema, stats, one quartile sort (id, price); id is all distinct (sorted check + 10 smallest values);
+    # price and code are nearly (sorted check, then grouped); qty, label, day, flag grouped
+    assert p.statements == 2 + 1 + 2 + 2 * 2 + 4
     assert p.column("label").pattern is None  # mixed: no single pattern covers 80%
     d = p.columns[0].to_dict(camel=True)
     assert {
@@ -162,7 +168,7 @@ def test_both_quartile_paths_agree(duck_file: Path, frame: pd.DataFrame, monkeyp
     """Quartiles by one sort of the column (many values) equal quartiles read off the grouped counts."""
     monkeypatch.setattr(profile_module, "GROUPED_QUARTILES_MAX", 10)
     p = profile(duck_file, "items")
-    assert p.statements == 2 + 6 + 1
+    assert p.statements == 2 + 1 + 2 + 2 * 2 + 4
     assert_matches_pandas(p, frame)
 
 
@@ -201,7 +207,8 @@ def test_postgres_profile_equals_pandas(postgres_url: str, frame: pd.DataFrame) 
     table = f"items_{dt.datetime.now().strftime('%H%M%S%f')}"
     with psycopg.connect(postgres_url, autocommit=True) as con:
         con.execute(
-            f"CREATE TABLE {table} (id BIGINT, qty BIGINT, price DOUBLE PRECISION, label TEXT, day DATE, flag BOOLEAN)"
+            f"CREATE TABLE {table} (id BIGINT, qty BIGINT, price DOUBLE PRECISION, label TEXT, day DATE, flag BOOLEAN, "
+            "code TEXT)"
         )
         with con.cursor().copy(f"COPY {table} FROM STDIN") as copy:
             for r in frame.itertuples(index=False):
@@ -213,6 +220,7 @@ def test_postgres_profile_equals_pandas(postgres_url: str, frame: pd.DataFrame) 
                         None if pd.isna(r.label) else r.label,
                         r.day,
                         bool(r.flag),
+                        r.code,
                     ]
                 )
     p = profile(postgres_url, table)
