@@ -8,6 +8,7 @@ with DuckDB, never against the code under test.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,6 +17,7 @@ import pytest
 from bheem_nb.widgets import FilterContext
 from bheem_nb.widgets.chart import ChartWidget, dimension_label
 from bheem_nb.widgets.chart_spec import MEMBER, SELECTION_PARAM
+from bheem_nb.widgets.slicers import STATIC
 
 import bheem_nb as bn
 from bheem_nb.charts.drill import time_hierarchy
@@ -204,3 +206,12 @@ def test_a_chart_without_a_category_draws_but_neither_drills_nor_selects(ctx: Fi
     assert gauge.selection == [] and ctx.filters == [] and gauge.levels == 1
     ctx.chart("column", x="category", y="revenue").select(["Technology"])  # but the page still narrows it
     assert gauge.spec["data"]["values"][0]["revenue"] == pytest.approx(sql(raw, "1", "p.category = 'Technology'")[1])
+
+
+def test_the_front_end_bundles_vega_and_loads_nothing_from_a_cdn() -> None:
+    runtime = (STATIC / "chart_runtime.js").read_text()
+    assert "vega-lite" in runtime and "__bnVegaEmbed" in runtime and len(runtime) > 500_000  # vega is inside
+    for name in ("chart.js", "chart_runtime.js", "kpi.js", "matrix.js"):
+        code = (STATIC / name).read_text()
+        remote = re.findall(r"""(?:import\s*\(?|from)\s*["'](?:https?:)?//[^"']+""", code)
+        assert not remote, f"{name} imports a script from the network: {remote[:3]}"
