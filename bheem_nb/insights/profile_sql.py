@@ -19,10 +19,10 @@ TOP_VALUES = 10
 
 #: pattern name -> regular expression (RE2, PostgreSQL and Python agree on these constructs)
 PATTERNS: dict[str, str] = {
-    "email": r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$",
-    "url": r"^(https?://|www\.)[^ ]+$",
+    "email": r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$",
+    "url": r"^(?:https?://|www\.)[^ ]+$",
     "phone": r"^\+?[0-9][0-9 ()./-]{5,}[0-9]$",
-    "date": r"^([0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2,4})([ T].*)?$",
+    "date": r"^(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2,4})(?:[ T].*)?$",
 }
 
 

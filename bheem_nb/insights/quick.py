@@ -268,7 +268,7 @@ def _member_insights(
                         a, b, c, len(pairs) * 2, f"{label(dimension)} members", x[keep], y[keep], dimension
                     )
                 )
-    if len(members) >= MIN_PARETO_MEMBERS and (values >= 0).all():
+    if src.measure(measure).spec.agg in ADDITIVE and len(members) >= MIN_PARETO_MEMBERS and (values >= 0).all():
         out += _concentration(src, measure, dimension)
     if time_field is not None and 2 < len(members) <= MAX_SEGMENT_MEMBERS:
         out += _segments(src, measure, dimension, f"{time_field}.{grain}")

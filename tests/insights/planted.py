@@ -73,7 +73,8 @@ def planted_model_spec(db_file: Path) -> dict[str, Any]:
                 "table": "main.facts",
                 "time_dimension": "day",
                 "dimensions": {"day": {"type": "time"}, "store": {}, "channel": {}, "customer": {}},
-                "measures": {m: {"agg": "sum", "expr": m} for m in MEASURES} | {"rows": {"agg": "count"}},
+                "measures": {m: {"agg": "sum", "expr": m} for m in MEASURES}
+                | {"rows": {"agg": "count"}, "pareto_avg": {"agg": "avg", "expr": "pareto"}},
             }
         },
     }

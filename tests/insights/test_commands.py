@@ -24,6 +24,7 @@ def _yaml(model: bn.SemanticModel, tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_profile_json_and_table(
     planted: tuple[bn.SemanticModel, pd.DataFrame], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -111,6 +111,12 @@ def test_concentration_found(planted: tuple[bn.SemanticModel, pd.DataFrame]) -> 
     assert "Top 20% of customer values (80 of 400)" in conc[0].description
 
 
+def test_no_concentration_of_an_average(planted: tuple[bn.SemanticModel, pd.DataFrame]) -> None:
+    """A share of an average means nothing: concentration is only reported for sums and counts."""
+    model, _ = planted
+    assert not [i for i in insights(model, "pareto_avg", ["customer"], top=50) if i.kind == "concentration"]
+
+
 def test_pure_noise_yields_no_strong_insight(planted: tuple[bn.SemanticModel, pd.DataFrame]) -> None:
     model, _ = planted
     found = insights(model, "noise", DIMS, top=50)
