@@ -12,6 +12,7 @@ click-to-numbers times are printed (run with ``-s``). ``BHEEM_CHART_ROWS`` sets 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import statistics
@@ -73,26 +74,19 @@ ipw.VBox([ipw.HBox([revenue, orders], layout=wrap), timeline, categories, ipw.HB
 '''
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """Voilà on a free port serving the page over a fresh demo; yields (url, duckdb file)."""
+@contextlib.contextmanager
+def voila_serving(notebook: Path, work: Path, model_yml: Path) -> Iterator[str]:
+    """Voilà on a free 127.0.0.1 port serving ``notebook`` over the demo ``model_yml``; stopped by process group."""
     voila = Path(sys.executable).parent / "voila"
     if not voila.exists():
         missing("voila is not installed in this environment: pip install -e '.[notebook]'")
-    work = tmp_path_factory.mktemp("voila_charts")
-    model_yml = generate_demo_data(work / "demo.duckdb", rows=ROWS)
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PAGE)])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    notebook = work / "charts.ipynb"
-    nbformat.write(nb, notebook)
-    env = {**os.environ, "BHEEM_DEMO_MODEL": str(model_yml), "BHEEM_DEMO_DIR": str(work),
-           "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "BHEEM_DEMO_MODEL": str(model_yml), "BHEEM_DEMO_DIR": str(work), "PYTHONPATH": str(ROOT)}
     port = free_port()
     log_path = work / "voila.log"
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
             [str(voila), str(notebook), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"],
-            cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -100,7 +94,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"Voilà did not start on port {port}:\n{log_path.read_text(errors='replace')[-3000:]}")
             time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}/", work / "demo.duckdb"
+        yield f"http://127.0.0.1:{port}/"
     finally:
         for sig in (signal.SIGTERM, signal.SIGKILL):
             try:
@@ -112,6 +106,19 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
                 break
             except subprocess.TimeoutExpired:
                 continue
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The page over a fresh demo, served by Voilà; yields (url, duckdb file)."""
+    work = tmp_path_factory.mktemp("voila_charts")
+    model_yml = generate_demo_data(work / "demo.duckdb", rows=ROWS)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PAGE)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook = work / "charts.ipynb"
+    nbformat.write(nb, notebook)
+    with voila_serving(notebook, work, model_yml) as url:
+        yield url, work / "demo.duckdb"
 
 
 # what a chart draws: every mark item that carries a member, as {member: revenue}

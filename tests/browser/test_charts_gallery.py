@@ -8,11 +8,6 @@ tests/artifacts/widgets_charts/gallery_NN.png (2000 px pieces) for a person to l
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,15 +15,13 @@ from urllib.parse import urlsplit
 import pytest
 
 from bheem_nb.demo_data import generate_demo_data
+from tests.browser.test_charts import voila_serving
 from tests.browser.test_demo_dashboard import (
     CHROMIUM_ARGS,
     KNOWN_NOISE,
     LOCAL_HOSTS,
-    START_TIMEOUT_S,
-    _listening,
     ensure_chromium,
 )
-from tests.conftest import free_port, missing
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -41,37 +34,9 @@ CHARTS = 3 + 31 + 3  # the interactive page, every kind of the demo model, the p
 
 @pytest.fixture(scope="module")
 def gallery_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    voila = Path(sys.executable).parent / "voila"
-    if not voila.exists():
-        missing("voila is not installed in this environment: pip install -e '.[notebook]'")
     work = tmp_path_factory.mktemp("voila_gallery")
-    model_yml = generate_demo_data(work / "demo.duckdb", rows=20_000)
-    env = {**os.environ, "BHEEM_DEMO_MODEL": str(model_yml), "BHEEM_DEMO_DIR": str(work)}
-    port = free_port()
-    log_path = work / "voila.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [str(voila), str(NOTEBOOK), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not _listening(port):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"Voilà did not start on port {port}:\n{log_path.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            try:
-                os.killpg(proc.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                proc.wait(timeout=15)
-                break
-            except subprocess.TimeoutExpired:
-                continue
+    with voila_serving(NOTEBOOK, work, generate_demo_data(work / "demo.duckdb", rows=20_000)) as url:
+        yield url
 
 
 def test_every_kind_draws_in_the_browser(gallery_url: str) -> None:
