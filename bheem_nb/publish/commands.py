@@ -17,8 +17,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from bheem_nb.errors import BheemError
 from bheem_nb.publish.config import CONFIG_ENV, PublishConfig, load_config
 from bheem_nb.publish.policy import DashboardPolicy
@@ -89,6 +87,8 @@ def _write_config(config: PublishConfig, path: Path) -> Path:
 
 def publish_notebook(notebook: Path, folder: Path) -> Path:
     """Check ``notebook`` (readable, valid parameter policy) and copy it without outputs into ``folder``."""
+    import nbformat  # here, not at the top: every `bheem` command imports this module to build its parser
+
     try:
         nb = nbformat.read(notebook, as_version=4)  # type: ignore[no-untyped-call]
     except (OSError, ValueError) as exc:
