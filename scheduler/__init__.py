@@ -7,18 +7,38 @@
 See docs/scheduler.md.
 """
 
-from bheem_nb.scheduler.core import OwnerRevoked, Scheduler
-from bheem_nb.scheduler.refresh import refresh as refresh_table
-from bheem_nb.scheduler.refresh import target_connection, target_connector
-from bheem_nb.scheduler.spec import (
-    AlertJob,
-    NotebookJob,
-    RefreshJob,
-    SchedulerConfig,
-    SchedulerError,
-    load_config,
-    parse_job,
-)
+from typing import TYPE_CHECKING
+
+from bheem_nb._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from bheem_nb.scheduler.core import OwnerRevoked, Scheduler
+    from bheem_nb.scheduler.refresh import refresh as refresh_table
+    from bheem_nb.scheduler.refresh import target_connection, target_connector
+    from bheem_nb.scheduler.spec import (
+        AlertJob,
+        NotebookJob,
+        RefreshJob,
+        SchedulerConfig,
+        SchedulerError,
+        load_config,
+        parse_job,
+    )
+
+__getattr__, __dir__ = lazy_exports(__name__, {
+    "OwnerRevoked": "bheem_nb.scheduler.core",
+    "Scheduler": "bheem_nb.scheduler.core",
+    "refresh_table": "bheem_nb.scheduler.refresh:refresh",
+    "target_connection": "bheem_nb.scheduler.refresh",
+    "target_connector": "bheem_nb.scheduler.refresh",
+    "AlertJob": "bheem_nb.scheduler.spec",
+    "NotebookJob": "bheem_nb.scheduler.spec",
+    "RefreshJob": "bheem_nb.scheduler.spec",
+    "SchedulerConfig": "bheem_nb.scheduler.spec",
+    "SchedulerError": "bheem_nb.scheduler.spec",
+    "load_config": "bheem_nb.scheduler.spec",
+    "parse_job": "bheem_nb.scheduler.spec",
+})
 
 __all__ = [
     "AlertJob",
