@@ -122,6 +122,7 @@ class Engine:
         if self.cache is not None:
             cached = self.cache.get(key)
             if cached is not None:
+                cached = normalise(cached, columns)  # two labellings of one SQL (BigQuery's _c0 names) share it
                 total = (time.perf_counter() - t0) * 1000
                 timings = {"compile_ms": (t1 - t0) * 1000, "execute_ms": 0.0, "total_ms": total}
                 self._record(model, conn, secured, secured.user, kind=kind, rows=cached.num_rows, ms=total,

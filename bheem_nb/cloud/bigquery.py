@@ -130,7 +130,7 @@ class BigQueryConnector(Connector):
 
         try:
             rows = self._client.query_and_wait(
-                sql, job_config=config, location=self.location, wait_timeout=timeout,
+                sql, job_config=config, location=self.location, wait_timeout=timeout, api_timeout=timeout,
                 max_results=None if max_rows is None else max_rows + 1,
             )
             table = rows.to_arrow(create_bqstorage_client=False)

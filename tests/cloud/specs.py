@@ -181,7 +181,13 @@ def rls_cases() -> list[Case]:
     return cases
 
 
-CASES: list[Case] = engine_cases() + ti_cases() + rls_cases()
+#: the dashboard query whose SQL docs/cloud.md shows in every dialect (run on every backend as "doc-dashboard")
+DOC_QUERY: dict[str, Any] = {"measures": ["revenue", "orders"], "dimensions": ["customers.region", "order_date.month"],
+                             "filters": [{"field": "segment", "op": "=", "values": ["Consumer"]},
+                                         {"field": "order_date", "op": "date_range",
+                                          "values": ["2024-01-01", "2024-06-30"]}]}
+
+CASES: list[Case] = engine_cases() + ti_cases() + rls_cases() + [Case("doc-dashboard", DOC_QUERY)]
 #: aggregates a dialect refuses at compile time (a clear QueryError), so no result to compare
 REFUSED: dict[str, set[str]] = {"mysql": {"median_price", "p90_price"}, "bigquery": {"median_price", "p90_price"}}
 

@@ -161,3 +161,13 @@ def test_bad_credentials_file_is_a_clear_error(tmp_path: Path) -> None:
         BigQueryConnector(project="p", anonymous=True, labels={"Team": "x"})
     with pytest.raises(BheemConnectionError, match="read-only"):
         BigQueryConnector(project="p", anonymous=True, endpoint="http://127.0.0.1:9").execute("DROP TABLE shop.orders")
+
+
+def test_one_sql_two_labellings_share_the_cache_but_not_the_names(bq_server: BigQueryLoopback) -> None:
+    """BigQuery SQL names columns _c0.. so `quarter` and `fiscal_quarter` (fiscal year from January) are one SQL."""
+    model = bn.SemanticModel(MODEL, connector=_conn(bq_server), engine=bn.Engine())
+    first = model.query(measures=["revenue"], dimensions=["order_date.quarter"])
+    second = model.query(measures=["revenue"], dimensions=["order_date.fiscal_quarter"])
+    assert first.sql == second.sql and second.cache_hit
+    assert first.columns == ["order_date.quarter", "revenue"]
+    assert second.columns == ["order_date.fiscal_quarter", "revenue"]

@@ -22,8 +22,15 @@ MODELS = model_specs()
 IDS = [c.id for c in CASES]
 
 
+_BUILT: dict[tuple[str, int], bn.SemanticModel] = {}
+
+
 def _model(case: Case, conn: Connector) -> bn.SemanticModel:
-    return bn.SemanticModel(MODELS[case.model], connector=conn, engine=bn.Engine())
+    """One model per variant and connector (building a model validates the whole spec: not per test)."""
+    key = (case.model, id(conn))
+    if key not in _BUILT:
+        _BUILT[key] = bn.SemanticModel(MODELS[case.model], connector=conn, engine=bn.Engine())
+    return _BUILT[key]
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pytest
@@ -30,13 +31,14 @@ class Counting(DuckDBConnector):
 
     runs = 0
 
-    def execute(self, sql: str, **kw: object) -> pa.Table:  # type: ignore[override]
+    def execute(self, sql: str, **kw: Any) -> pa.Table:
         self.runs += 1
-        return super().execute(sql, **kw)  # type: ignore[arg-type]
+        return super().execute(sql, **kw)
 
 
 def _counting(tmp: Path) -> Counting:
     src = _duckdb(tmp)
+    assert isinstance(src, DuckDBConnector)
     conn = Counting(connection=src.raw)
     conn.name = "duckdb:///shop-shared"  # two kernels name the same database alike
     return conn
@@ -77,7 +79,7 @@ def test_invalidate_reaches_every_kernel(redis_url: str, prefix: str, tmp_path: 
     assert not b.query(**Q).cache_hit and b_conn.runs == 1, "b's local copy is hidden by the new generation"
     assert a.query(**Q).cache_hit and a_conn.runs == 1  # b's fresh result is shared again
     client = redis.Redis.from_url(redis_url)
-    assert [int(v) for v in client.mget(client.keys(f"{prefix}:gen:*"))] == [1]
+    assert client.mget(client.keys(f"{prefix}:gen:*")) == [b"1"]
 
 
 def test_keys_by_connection_data_version_and_user(redis_url: str, prefix: str, tmp_path: Path) -> None:
