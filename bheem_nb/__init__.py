@@ -3,9 +3,17 @@
     import bheem_nb as bn
     model = bn.SemanticModel.from_yaml("sales.yml")
     model.query(measures=["revenue"], dimensions=["region"]).df
+    bn.chart("bar", x="region", y="revenue").to_svg(model)
+    bn.Kodee(model).ask("revenue by month in 2024")
+    bn.insights(model, "revenue", ["region", "channel"])
+
+The features beyond the core (charts, Kodee, insights, the scheduler, publishing) load on first use.
 """
 
+from typing import TYPE_CHECKING
+
 from bheem_nb import demo
+from bheem_nb._lazy import lazy_exports
 from bheem_nb.engine import Engine, default_engine
 from bheem_nb.errors import (
     BheemConnectionError,
@@ -20,22 +28,69 @@ from bheem_nb.query.spec import Filter, OrderBy, QuerySpec
 from bheem_nb.result import Result
 from bheem_nb.security.identity import User
 
+if TYPE_CHECKING:
+    from bheem_nb.charts import Chart, ChartSpec, ConditionalFormat, chart
+    from bheem_nb.charts.drill import DrillConfig
+    from bheem_nb.insights import DataProfile, Forecast, Insight, explain, forecast, insights, profile
+    from bheem_nb.kodee import Answer, Kodee, LLMConfig
+    from bheem_nb.publish import create_embed_token, verify_embed_token
+    from bheem_nb.scheduler import Scheduler
+
+__getattr__, __dir__ = lazy_exports(__name__, {
+    "chart": "bheem_nb.charts",
+    "Chart": "bheem_nb.charts",
+    "ChartSpec": "bheem_nb.charts",
+    "ConditionalFormat": "bheem_nb.charts",
+    "DrillConfig": "bheem_nb.charts.drill",
+    "insights": "bheem_nb.insights",
+    "explain": "bheem_nb.insights",
+    "forecast": "bheem_nb.insights",
+    "profile": "bheem_nb.insights",
+    "Insight": "bheem_nb.insights",
+    "Forecast": "bheem_nb.insights",
+    "DataProfile": "bheem_nb.insights",
+    "Kodee": "bheem_nb.kodee",
+    "Answer": "bheem_nb.kodee",
+    "LLMConfig": "bheem_nb.kodee",
+    "Scheduler": "bheem_nb.scheduler",
+    "create_embed_token": "bheem_nb.publish",
+    "verify_embed_token": "bheem_nb.publish",
+})
+
 __version__ = "0.1.0"
 
 __all__ = [
+    "Answer",
     "BheemConnectionError",
     "BheemError",
+    "Chart",
+    "ChartSpec",
+    "ConditionalFormat",
+    "DataProfile",
+    "DrillConfig",
     "Engine",
     "Filter",
+    "Forecast",
+    "Insight",
+    "Kodee",
+    "LLMConfig",
     "ModelError",
     "OrderBy",
     "QueryError",
     "QuerySpec",
     "QueryTimeoutError",
     "Result",
+    "Scheduler",
     "SecurityError",
     "SemanticModel",
     "User",
+    "chart",
+    "create_embed_token",
     "default_engine",
     "demo",
+    "explain",
+    "forecast",
+    "insights",
+    "profile",
+    "verify_embed_token",
 ]

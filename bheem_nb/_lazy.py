@@ -10,6 +10,7 @@ and keeps the same names under ``if TYPE_CHECKING:`` for type checkers.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -26,6 +27,6 @@ def lazy_exports(package: str, exports: Mapping[str, str]) -> tuple[Callable[[st
         return getattr(importlib.import_module(module), attribute or name)
 
     def __dir__() -> list[str]:
-        return sorted(exports)
+        return sorted(set(vars(sys.modules[package])) | set(exports))
 
     return __getattr__, __dir__

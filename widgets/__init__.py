@@ -1,10 +1,13 @@
-"""anywidget views over the engine: slicers, a table view and the filter context that ties them together.
+"""anywidget views over the engine: slicers, tables, charts, KPIs, the matrix, Kodee's chat, insights and
+profiles, and the filter context that ties them together.
 
     from bheem_nb.widgets import Dashboard
     page = Dashboard(model, as_of="2025-12-31")
     page.dropdown("region"); page.between("dates.month")
     page.table(measures=["revenue", "orders"], dimensions=["category"])
 """
+
+from typing import TYPE_CHECKING
 
 from bheem_nb.widgets.context import Dashboard, FilterContext
 from bheem_nb.widgets.slicers import (
@@ -21,19 +24,47 @@ from bheem_nb.widgets.slicers import (
 )
 from bheem_nb.widgets.table import TableView, format_value
 
+from bheem_nb._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from bheem_nb.widgets.chart import ChartWidget, VegaRuntime
+    from bheem_nb.widgets.insights import InsightsPanel
+    from bheem_nb.widgets.kodee import KodeeChat
+    from bheem_nb.widgets.kpi import KpiCard
+    from bheem_nb.widgets.matrix import MatrixView
+    from bheem_nb.widgets.profile import ProfileView
+
+# the visual widgets load Altair, the Vega bundle and (Kodee, insights) their engines: only when used
+__getattr__, __dir__ = lazy_exports(__name__, {
+    "ChartWidget": "bheem_nb.widgets.chart",
+    "VegaRuntime": "bheem_nb.widgets.chart",
+    "InsightsPanel": "bheem_nb.widgets.insights",
+    "KodeeChat": "bheem_nb.widgets.kodee",
+    "KpiCard": "bheem_nb.widgets.kpi",
+    "MatrixView": "bheem_nb.widgets.matrix",
+    "ProfileView": "bheem_nb.widgets.profile",
+})
+
 __all__ = [
     "SLICERS",
     "Between",
+    "ChartWidget",
     "Dashboard",
     "DateRange",
     "Dropdown",
     "FilterContext",
     "Hierarchy",
+    "InsightsPanel",
+    "KodeeChat",
+    "KpiCard",
     "ListSlicer",
+    "MatrixView",
+    "ProfileView",
     "RelativeDate",
     "Search",
     "Slicer",
     "TableView",
     "Tile",
+    "VegaRuntime",
     "format_value",
 ]
