@@ -85,7 +85,8 @@ def test_maximum_bytes_billed_is_enforced_by_the_server(bq_server: BigQueryLoopb
 
 def test_timeout_cancels_the_job(bq_server: BigQueryLoopback) -> None:
     conn = _conn(bq_server)
-    slow = "SELECT SUM(a.order_id * b.order_id * c.order_id) FROM orders a CROSS JOIN orders b CROSS JOIN orders c"
+    slow = ("SELECT SUM(CAST(a.order_id AS FLOAT64) + b.order_id + c.order_id + d.order_id) FROM orders a "
+            "CROSS JOIN orders b CROSS JOIN orders c CROSS JOIN orders d")  # 8e13 rows: never finishes by itself
     with pytest.raises(QueryTimeoutError, match="longer than 1 s"):
         conn.execute(slow, timeout=1)
     cancels = bq_server.requests_to("/cancel", "POST")
