@@ -31,6 +31,8 @@ from bheem_nb.security.identity import User
 if TYPE_CHECKING:
     from bheem_nb.charts import Chart, ChartSpec, ConditionalFormat, chart
     from bheem_nb.charts.drill import DrillConfig
+    from bheem_nb.cloud.profiles import connect_profile
+    from bheem_nb.cloud.redis_cache import RedisCache
     from bheem_nb.insights import DataProfile, Forecast, Insight, explain, forecast, insights, profile
     from bheem_nb.kodee import Answer, Kodee, LLMConfig
     from bheem_nb.publish import create_embed_token, verify_embed_token
@@ -42,6 +44,8 @@ __getattr__, __dir__ = lazy_exports(__name__, {
     "ChartSpec": "bheem_nb.charts",
     "ConditionalFormat": "bheem_nb.charts",
     "DrillConfig": "bheem_nb.charts.drill",
+    "connect_profile": "bheem_nb.cloud.profiles",
+    "RedisCache": "bheem_nb.cloud.redis_cache",
     "insights": "bheem_nb.insights",
     "explain": "bheem_nb.insights",
     "forecast": "bheem_nb.insights",
@@ -79,12 +83,14 @@ __all__ = [
     "QueryError",
     "QuerySpec",
     "QueryTimeoutError",
+    "RedisCache",
     "Result",
     "Scheduler",
     "SecurityError",
     "SemanticModel",
     "User",
     "chart",
+    "connect_profile",
     "create_embed_token",
     "default_engine",
     "demo",
