@@ -5,7 +5,7 @@
     model.query(measures=["revenue"], dimensions=["region"]).df
     bn.chart("bar", x="region", y="revenue").to_svg(model)
     bn.Kodee(model).ask("revenue by month in 2024")
-    bn.insights(model, "revenue", ["region", "channel"])
+    bheem_nb.insights.insights(model, "revenue", ["region", "channel"])
 
 The features beyond the core (charts, Kodee, insights, the scheduler, publishing) load on first use.
 """
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from bheem_nb.charts.drill import DrillConfig
     from bheem_nb.cloud.profiles import connect_profile
     from bheem_nb.cloud.redis_cache import RedisCache
-    from bheem_nb.insights import DataProfile, Forecast, Insight, explain, forecast, insights, profile
     from bheem_nb.kodee import Answer, Kodee, LLMConfig
     from bheem_nb.publish import create_embed_token, verify_embed_token
     from bheem_nb.scheduler import Scheduler
@@ -46,13 +45,6 @@ __getattr__, __dir__ = lazy_exports(__name__, {
     "DrillConfig": "bheem_nb.charts.drill",
     "connect_profile": "bheem_nb.cloud.profiles",
     "RedisCache": "bheem_nb.cloud.redis_cache",
-    "insights": "bheem_nb.insights",
-    "explain": "bheem_nb.insights",
-    "forecast": "bheem_nb.insights",
-    "profile": "bheem_nb.insights",
-    "Insight": "bheem_nb.insights",
-    "Forecast": "bheem_nb.insights",
-    "DataProfile": "bheem_nb.insights",
     "Kodee": "bheem_nb.kodee",
     "Answer": "bheem_nb.kodee",
     "LLMConfig": "bheem_nb.kodee",
@@ -70,12 +62,9 @@ __all__ = [
     "Chart",
     "ChartSpec",
     "ConditionalFormat",
-    "DataProfile",
     "DrillConfig",
     "Engine",
     "Filter",
-    "Forecast",
-    "Insight",
     "Kodee",
     "LLMConfig",
     "ModelError",
@@ -94,9 +83,5 @@ __all__ = [
     "create_embed_token",
     "default_engine",
     "demo",
-    "explain",
-    "forecast",
-    "insights",
-    "profile",
     "verify_embed_token",
 ]

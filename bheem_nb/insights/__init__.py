@@ -7,30 +7,12 @@ forecast(model, "revenue", "month", 6).to_vega_lite()
 profile(model, "orders").to_frame()
 """
 
-from typing import TYPE_CHECKING
-
-from bheem_nb._lazy import lazy_exports
-
-if TYPE_CHECKING:
-    from bheem_nb.insights.explain import explain
-    from bheem_nb.insights.forecast import Forecast, forecast
-    from bheem_nb.insights.profile import ColumnProfile, DataProfile, profile
-    from bheem_nb.insights.quick import insights
-    from bheem_nb.insights.stats import STRONG_SCORE
-    from bheem_nb.insights.types import Driver, Insight
-
-__getattr__, __dir__ = lazy_exports(__name__, {
-    "explain": "bheem_nb.insights.explain",
-    "Forecast": "bheem_nb.insights.forecast",
-    "forecast": "bheem_nb.insights.forecast",
-    "ColumnProfile": "bheem_nb.insights.profile",
-    "DataProfile": "bheem_nb.insights.profile",
-    "profile": "bheem_nb.insights.profile",
-    "insights": "bheem_nb.insights.quick",
-    "STRONG_SCORE": "bheem_nb.insights.stats",
-    "Driver": "bheem_nb.insights.types",
-    "Insight": "bheem_nb.insights.types",
-})
+from bheem_nb.insights.explain import explain
+from bheem_nb.insights.forecast import Forecast, forecast
+from bheem_nb.insights.profile import ColumnProfile, DataProfile, profile
+from bheem_nb.insights.quick import insights
+from bheem_nb.insights.stats import STRONG_SCORE
+from bheem_nb.insights.types import Driver, Insight
 
 __all__ = [
     "STRONG_SCORE",
