@@ -15,7 +15,6 @@ import datetime as dt
 import json
 import math
 import os
-import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -206,7 +205,9 @@ def _demo(args: argparse.Namespace) -> int:
     from bheem_nb import demo
 
     notebook = find_demo_notebook()
-    voila = _voila_executable()
+    from bheem_nb.publish.serve import voila_executable
+
+    voila = voila_executable()
     seed = demo.DEFAULT_SEED if args.seed is None else args.seed
     yml = demo.demo_path(args.rows or demo.DEFAULT_ROWS, seed)
     cmd = [voila, str(notebook), "--no-browser", f"--port={args.port}", "--Voila.ip=127.0.0.1"]
@@ -237,14 +238,6 @@ def find_demo_notebook() -> Path:
             return base / DEMO_NOTEBOOK
     raise CliError(f"the demo notebook {DEMO_NOTEBOOK} was not found under {package_root} or {Path.cwd()}; "
                    "run `bheem demo` from a checkout of bheem_nb")
-
-
-def _voila_executable() -> str:
-    beside = Path(sys.executable).parent / "voila"
-    found = str(beside) if beside.is_file() else shutil.which("voila")
-    if found is None:
-        raise CliError("voila is not installed; install it with: pip install 'bheem_nb[notebook]'")
-    return found
 
 
 if __name__ == "__main__":
