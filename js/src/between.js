@@ -1,5 +1,5 @@
 // Between slicer: a two-thumb range slider with typed inputs. value = [lo, hi]; [] = everything.
-import { debounce, get, h, save, uid, watch } from "./lib/dom.js";
+import { debounce, get, h, save, setInput, uid, watch } from "./lib/dom.js";
 
 function render({ model, el }) {
   const id = uid("between");
@@ -27,7 +27,7 @@ function render({ model, el }) {
       input.max = get(model, "max");
       input.step = get(model, "step");
     }
-    lo.value = a; hi.value = b; loBox.value = a; hiBox.value = b;
+    setInput(lo, a); setInput(hi, b); setInput(loBox, a); setInput(hiBox, b);
   }
 
   function onSlide() {
@@ -41,6 +41,7 @@ function render({ model, el }) {
   const onTyped = () => { lo.value = loBox.value; hi.value = hiBox.value; send(Number(loBox.value), Number(hiBox.value)); };
   loBox.addEventListener("change", onTyped);
   hiBox.addEventListener("change", onTyped);
+  for (const input of [lo, hi, loBox, hiBox]) input.addEventListener("blur", draw);  // show what was skipped while editing
 
   draw();
   return watch(model, ["value", "min", "max", "step", "label"], draw);

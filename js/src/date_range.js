@@ -1,5 +1,5 @@
 // Date range slicer: two native calendar pickers (keyboard and screen-reader friendly). value = [start, end].
-import { get, h, save, uid, watch } from "./lib/dom.js";
+import { get, h, save, setInput, uid, watch } from "./lib/dom.js";
 
 function render({ model, el }) {
   const id = uid("daterange");
@@ -13,13 +13,14 @@ function render({ model, el }) {
   const send = () => save(model, "value", start.value || end.value ? [start.value || null, end.value || null] : []);
   start.addEventListener("change", send);
   end.addEventListener("change", send);
+  for (const input of [start, end]) input.addEventListener("blur", () => draw());  // see setInput
 
   function draw() {
     label.textContent = get(model, "label");
     for (const input of [start, end]) { input.min = get(model, "min"); input.max = get(model, "max"); }
     const [a, b] = get(model, "value") || [];
-    start.value = a || "";
-    end.value = b || "";
+    setInput(start, a || "");
+    setInput(end, b || "");
     start.placeholder = get(model, "min");
     end.placeholder = get(model, "max");
   }

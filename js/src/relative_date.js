@@ -1,5 +1,5 @@
 // Relative date slicer: last/next N units, this period, previous period, relative to as_of.
-import { get, h, save, uid, watch } from "./lib/dom.js";
+import { get, h, save, setInput, uid, watch } from "./lib/dom.js";
 
 const MODES = [["", "All dates"], ["last", "Last"], ["next", "Next"], ["this", "This"], ["previous", "Previous"]];
 
@@ -22,6 +22,7 @@ function render({ model, el }) {
   }
   for (const input of [mode, unit]) input.addEventListener("change", send);
   n.addEventListener("change", send);
+  n.addEventListener("blur", () => draw());  // show the clamped n that was skipped while editing
 
   function draw() {
     label.textContent = get(model, "label");
@@ -29,7 +30,7 @@ function render({ model, el }) {
     const v = get(model, "value") || {};
     mode.value = v.mode || "";
     unit.value = v.unit || "day";
-    if (v.n) n.value = v.n;
+    if (v.n) setInput(n, v.n);
     n.hidden = mode.value !== "last" && mode.value !== "next";
     unit.disabled = !mode.value;
     note.textContent = `relative to ${get(model, "as_of")}`;

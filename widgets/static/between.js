@@ -103,6 +103,9 @@ function save(model, name, value) {
   model.set(name, value);
   s.send();
 }
+function setInput(input, value) {
+  if (input.ownerDocument.activeElement !== input) input.value = value;
+}
 
 // src/between.js
 function render({ model, el }) {
@@ -134,10 +137,10 @@ function render({ model, el }) {
       input.max = get(model, "max");
       input.step = get(model, "step");
     }
-    lo.value = a;
-    hi.value = b;
-    loBox.value = a;
-    hiBox.value = b;
+    setInput(lo, a);
+    setInput(hi, b);
+    setInput(loBox, a);
+    setInput(hiBox, b);
   }
   function onSlide() {
     let a = Number(lo.value), b = Number(hi.value);
@@ -155,6 +158,7 @@ function render({ model, el }) {
   };
   loBox.addEventListener("change", onTyped);
   hiBox.addEventListener("change", onTyped);
+  for (const input of [lo, hi, loBox, hiBox]) input.addEventListener("blur", draw);
   draw();
   return watch(model, ["value", "min", "max", "step", "label"], draw);
 }

@@ -83,6 +83,9 @@ function save(model, name, value) {
   model.set(name, value);
   s.send();
 }
+function setInput(input, value) {
+  if (input.ownerDocument.activeElement !== input) input.value = value;
+}
 
 // src/date_range.js
 function render({ model, el }) {
@@ -101,6 +104,7 @@ function render({ model, el }) {
   const send = () => save(model, "value", start.value || end.value ? [start.value || null, end.value || null] : []);
   start.addEventListener("change", send);
   end.addEventListener("change", send);
+  for (const input of [start, end]) input.addEventListener("blur", () => draw());
   function draw() {
     label.textContent = get(model, "label");
     for (const input of [start, end]) {
@@ -108,8 +112,8 @@ function render({ model, el }) {
       input.max = get(model, "max");
     }
     const [a, b] = get(model, "value") || [];
-    start.value = a || "";
-    end.value = b || "";
+    setInput(start, a || "");
+    setInput(end, b || "");
     start.placeholder = get(model, "min");
     end.placeholder = get(model, "max");
   }

@@ -83,6 +83,9 @@ function save(model, name, value) {
   model.set(name, value);
   s.send();
 }
+function setInput(input, value) {
+  if (input.ownerDocument.activeElement !== input) input.value = value;
+}
 
 // src/relative_date.js
 var MODES = [["", "All dates"], ["last", "Last"], ["next", "Next"], ["this", "This"], ["previous", "Previous"]];
@@ -112,13 +115,14 @@ function render({ model, el }) {
   }
   for (const input of [mode, unit]) input.addEventListener("change", send);
   n.addEventListener("change", send);
+  n.addEventListener("blur", () => draw());
   function draw() {
     label.textContent = get(model, "label");
     unit.replaceChildren(...get(model, "units").map((u) => h("option", { value: u }, u + "s")));
     const v = get(model, "value") || {};
     mode.value = v.mode || "";
     unit.value = v.unit || "day";
-    if (v.n) n.value = v.n;
+    if (v.n) setInput(n, v.n);
     n.hidden = mode.value !== "last" && mode.value !== "next";
     unit.disabled = !mode.value;
     note.textContent = `relative to ${get(model, "as_of")}`;

@@ -105,4 +105,13 @@ export function save(model, name, value) {
   s.send();
 }
 
+/**
+ * Put a value into an input unless the person is editing it. A redraw can come at any moment
+ * (the kernel's echo of an earlier send, new bounds from another slicer); writing into a
+ * focused input would throw away what they typed or snap a dragged thumb back before it is sent.
+ */
+export function setInput(input, value) {
+  if (input.ownerDocument.activeElement !== input) input.value = value;
+}
+
 export const fmtCount = (n) => Number(n).toLocaleString("en-US");
