@@ -12,12 +12,8 @@ click-to-numbers times are printed (run with ``-s``). ``BHEEM_CHART_ROWS`` sets 
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,15 +25,8 @@ import nbformat
 import pytest
 
 from bheem_nb.demo_data import generate_demo_data
-from tests.browser.test_demo_dashboard import (
-    CHROMIUM_ARGS,
-    KNOWN_NOISE,
-    LOCAL_HOSTS,
-    START_TIMEOUT_S,
-    _listening,
-    ensure_chromium,
-)
-from tests.conftest import free_port, missing
+from tests.browser.test_demo_dashboard import KNOWN_NOISE, LOCAL_HOSTS
+from tests.browser.voila import CHROMIUM_ARGS, ensure_chromium, voila_serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -74,38 +63,9 @@ ipw.VBox([ipw.HBox([revenue, orders], layout=wrap), timeline, categories, ipw.HB
 '''
 
 
-@contextlib.contextmanager
-def voila_serving(notebook: Path, work: Path, model_yml: Path) -> Iterator[str]:
-    """Voilà on a free 127.0.0.1 port serving ``notebook`` over the demo ``model_yml``; stopped by process group."""
-    voila = Path(sys.executable).parent / "voila"
-    if not voila.exists():
-        missing("voila is not installed in this environment: pip install -e '.[notebook]'")
-    env = {**os.environ, "BHEEM_DEMO_MODEL": str(model_yml), "BHEEM_DEMO_DIR": str(work), "PYTHONPATH": str(ROOT)}
-    port = free_port()
-    log_path = work / "voila.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [str(voila), str(notebook), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not _listening(port):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"Voilà did not start on port {port}:\n{log_path.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            try:
-                os.killpg(proc.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                proc.wait(timeout=15)
-                break
-            except subprocess.TimeoutExpired:
-                continue
+def demo_env(work: Path, model_yml: Path) -> dict[str, str]:
+    """The environment a page over the demo ``model_yml`` needs in its kernel."""
+    return {"BHEEM_DEMO_MODEL": str(model_yml), "BHEEM_DEMO_DIR": str(work), "PYTHONPATH": str(ROOT)}
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +77,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     notebook = work / "charts.ipynb"
     nbformat.write(nb, notebook)
-    with voila_serving(notebook, work, model_yml) as url:
+    with voila_serving(notebook, work, env=demo_env(work, model_yml)) as url:
         yield url, work / "demo.duckdb"
 
 

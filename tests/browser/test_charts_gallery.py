@@ -15,13 +15,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from bheem_nb.demo_data import generate_demo_data
-from tests.browser.test_charts import voila_serving
-from tests.browser.test_demo_dashboard import (
-    CHROMIUM_ARGS,
-    KNOWN_NOISE,
-    LOCAL_HOSTS,
-    ensure_chromium,
-)
+from tests.browser.test_charts import demo_env
+from tests.browser.test_demo_dashboard import KNOWN_NOISE, LOCAL_HOSTS
+from tests.browser.voila import CHROMIUM_ARGS, ensure_chromium, voila_serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -35,7 +31,8 @@ CHARTS = 3 + 31 + 3  # the interactive page, every kind of the demo model, the p
 @pytest.fixture(scope="module")
 def gallery_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     work = tmp_path_factory.mktemp("voila_gallery")
-    with voila_serving(NOTEBOOK, work, generate_demo_data(work / "demo.duckdb", rows=20_000)) as url:
+    model_yml = generate_demo_data(work / "demo.duckdb", rows=20_000)
+    with voila_serving(NOTEBOOK, work, env=demo_env(work, model_yml)) as url:
         yield url
 
 

@@ -8,14 +8,7 @@ for anything, and saves a screenshot to tests/artifacts/demo_dashboard.png.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from bheem_nb.demo_data import generate_demo_data
-from tests.conftest import free_port, missing
+from tests.browser.voila import CHROMIUM_ARGS, ensure_chromium, voila_serving
 
 pytestmark = pytest.mark.browser
 
@@ -31,72 +24,22 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "demo_dashboard.ipynb"
 TEMPLATE = ROOT / "voila_templates" / "bheem"
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 # Voilà 0.5's own lab page links Font Awesome from a CDN (our template drops it); tolerated as noise.
 KNOWN_NOISE = ("cdn.jsdelivr.net/npm/@fortawesome/",)
-START_TIMEOUT_S = 60.0
 RENDER_TIMEOUT_MS = 120_000
-
-
-def ensure_chromium() -> Path:
-    """Debian's Chromium (never `playwright install`: it cannot download browsers here)."""
-    if not CHROMIUM.exists() and os.geteuid() == 0 and shutil.which("apt-get"):
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], env=env, check=False)
-    if not CHROMIUM.exists():
-        missing(f"{CHROMIUM} is missing; install it with: apt-get install -y chromium")
-    return CHROMIUM
-
-
-def _listening(port: int) -> bool:
-    with socket.socket() as s:
-        s.settimeout(0.5)
-        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 @pytest.fixture(scope="module")
 def voila_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    voila = Path(sys.executable).parent / "voila"
-    if not voila.exists():
-        missing("voila is not installed in this environment: pip install -e '.[notebook]'")
     work = tmp_path_factory.mktemp("voila")
     model_yml = generate_demo_data(work / "demo.duckdb", rows=20_000)
     templates = work / "jupyter" / "voila" / "templates"
     templates.mkdir(parents=True)
     (templates / "bheem").symlink_to(TEMPLATE, target_is_directory=True)
-    env = {**os.environ, "BHEEM_DEMO_MODEL": str(model_yml), "BHEEM_DEMO_DIR": str(work),
-           "JUPYTER_PATH": str(work / "jupyter")}
-    port = free_port()
-    log_path = work / "voila.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [str(voila), str(NOTEBOOK), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-             "--template=bheem"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not _listening(port):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"Voilà did not start on port {port}:\n{log_path.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        # Voilà and the kernels it started share its session (process group id = its PID).
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            try:
-                os.killpg(proc.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                proc.wait(timeout=15)
-                break
-            except subprocess.TimeoutExpired:
-                continue
+    env = {"BHEEM_DEMO_MODEL": str(model_yml), "BHEEM_DEMO_DIR": str(work), "JUPYTER_PATH": str(work / "jupyter")}
+    with voila_serving(NOTEBOOK, work, env=env, args=["--template=bheem"]) as url:
+        yield url
 
 
 def test_demo_dashboard_renders_offline(voila_url: str) -> None:

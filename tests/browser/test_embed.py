@@ -23,7 +23,7 @@ from bheem_nb.publish.config import PublishConfig
 from bheem_nb.publish.tokens import create_embed_token
 from bheem_nb.security.identity import User
 from bheem_nb.store.audit import AuditLog
-from tests.browser.test_demo_dashboard import CHROMIUM_ARGS, ensure_chromium
+from tests.browser.voila import CHROMIUM_ARGS, ensure_chromium
 from tests.publish.servers import HOST_HTML, USERS, HostPage, Voila, rls_demo, write_config, write_dashboard
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -9,12 +9,7 @@ database) and re-runs edited SQL. Screenshots: tests/artifacts/kodee/.
 
 from __future__ import annotations
 
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,8 +19,7 @@ import nbformat
 import pytest
 
 from bheem_nb.demo_data import generate_demo_data
-from tests.browser.test_demo_dashboard import CHROMIUM_ARGS, START_TIMEOUT_S, _listening, ensure_chromium
-from tests.conftest import free_port, missing
+from tests.browser.voila import CHROMIUM_ARGS, ensure_chromium, voila_serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -46,9 +40,6 @@ R = "o.quantity * o.unit_price * (1 - o.discount)"
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, Path]]:
     """Voilà serving the chat dashboard; yields (url, demo database, feedback database)."""
-    voila = Path(sys.executable).parent / "voila"
-    if not voila.exists():
-        missing("voila is not installed in this environment: pip install -e '.[notebook]'")
     work = tmp_path_factory.mktemp("voila_kodee")
     model_yml = generate_demo_data(work / "demo.duckdb", rows=20_000)
     nb = nbformat.v4.new_notebook()
@@ -57,33 +48,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     notebook = work / "kodee_dashboard.ipynb"
     nbformat.write(nb, notebook)
     feedback = work / "kodee.sqlite"
-    env = {**os.environ, "BHEEM_DEMO_MODEL": str(model_yml), "BHEEM_DEMO_DIR": str(work),
-           "BHEEM_KODEE_DB": str(feedback)}
-    port = free_port()
-    log_path = work / "voila.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [str(voila), str(notebook), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"],
-            cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not _listening(port):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"Voilà did not start on port {port}:\n{log_path.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}/", work / "demo.duckdb", feedback
-    finally:
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            try:
-                os.killpg(proc.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                proc.wait(timeout=15)
-                break
-            except subprocess.TimeoutExpired:
-                continue
+    env = {"BHEEM_DEMO_MODEL": str(model_yml), "BHEEM_DEMO_DIR": str(work), "BHEEM_KODEE_DB": str(feedback)}
+    with voila_serving(notebook, work, env=env, cwd=work) as url:
+        yield url, work / "demo.duckdb", feedback
 
 
 def _reference(db: Path, sql: str) -> list[tuple[Any, ...]]:

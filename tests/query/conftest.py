@@ -171,31 +171,50 @@ def _sqlite(tmp: Path) -> Connector:
     return SQLiteConnector(path)
 
 
-@pytest.fixture(scope="session")
-def _pg_loaded(request: pytest.FixtureRequest) -> str:
-    import psycopg
+def loaded_database(server_url: str, name: str | None = None) -> str:
+    """The shop tables loaded on a PostgreSQL or MariaDB server; returns the database's URL.
 
-    url: str = request.getfixturevalue("postgres_url")
-    with psycopg.connect(url) as con:
-        _load_dbapi(con, "%s")
-    return url
-
-
-@pytest.fixture(scope="session")
-def _mysql_loaded(request: pytest.FixtureRequest) -> str:
-    import pymysql
-
-    url: str = request.getfixturevalue("mysql_url")
+    With ``name``, into a new empty database of that name (dropped first if a previous run left
+    it), so a suite's own database is never blocked by another suite's open connections.
+    """
     from urllib.parse import urlparse
+
+    url = server_url if name is None else server_url.rsplit("/", 1)[0] + "/" + name
+    if server_url.startswith("postgres"):
+        import psycopg
+
+        if name is not None:
+            with psycopg.connect(server_url, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                admin.execute(f'CREATE DATABASE "{name}"')
+        with psycopg.connect(url) as con:
+            _load_dbapi(con, "%s")
+        return url
+    import pymysql
 
     u = urlparse(url)
     con = pymysql.connect(host=u.hostname, port=u.port or 3306, user=u.username or "root",
-                          password=u.password or "", database=u.path.lstrip("/") or None)
+                          password=u.password or "", autocommit=True)
     try:
+        if name is not None:
+            with con.cursor() as cur:
+                cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
+                cur.execute(f"CREATE DATABASE `{name}`")
+        con.select_db(u.path.lstrip("/"))
         _load_dbapi(con, "%s")
     finally:
         con.close()
     return url
+
+
+@pytest.fixture(scope="session")
+def _pg_loaded(request: pytest.FixtureRequest) -> str:
+    return loaded_database(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture(scope="session")
+def _mysql_loaded(request: pytest.FixtureRequest) -> str:
+    return loaded_database(request.getfixturevalue("mysql_url"))
 
 
 BACKENDS = ["duckdb", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres),

@@ -17,7 +17,7 @@ import pytest
 
 import bheem_nb as bn
 from bheem_nb.connectors.base import Connector
-from tests.query.conftest import FRAMES, MODEL, _duckdb, _load_dbapi, _sqlite
+from tests.query.conftest import FRAMES, MODEL, _duckdb, _sqlite, loaded_database
 
 RLS: dict[str, Any] = {
     "rules": [
@@ -99,38 +99,13 @@ SEC_BACKENDS = ["duckdb", "sqlite", pytest.param("postgres", marks=pytest.mark.p
 @pytest.fixture(scope="session")
 def _pg_security(request: pytest.FixtureRequest) -> str:
     """Its own database on the session's PostgreSQL, so other suites' open connections never block it."""
-    import psycopg
-
-    url: str = request.getfixturevalue("postgres_url")
-    with psycopg.connect(url, autocommit=True) as con:
-        con.execute("DROP DATABASE IF EXISTS bheem_security")
-        con.execute("CREATE DATABASE bheem_security")
-    db_url = url.rsplit("/", 1)[0] + "/bheem_security"
-    with psycopg.connect(db_url) as con:
-        _load_dbapi(con, "%s")
-    return db_url
+    return loaded_database(request.getfixturevalue("postgres_url"), "bheem_security")
 
 
 @pytest.fixture(scope="session")
 def _mysql_security(request: pytest.FixtureRequest) -> str:
     """Its own database on the session's MariaDB."""
-    from urllib.parse import urlparse
-
-    import pymysql
-
-    url: str = request.getfixturevalue("mysql_url")
-    u = urlparse(url)
-    con = pymysql.connect(host=u.hostname, port=u.port or 3306, user=u.username or "root",
-                          password=u.password or "", autocommit=True)
-    try:
-        with con.cursor() as cur:
-            cur.execute("DROP DATABASE IF EXISTS bheem_security")
-            cur.execute("CREATE DATABASE bheem_security")
-        con.select_db("bheem_security")
-        _load_dbapi(con, "%s")
-    finally:
-        con.close()
-    return url.rsplit("/", 1)[0] + "/bheem_security"
+    return loaded_database(request.getfixturevalue("mysql_url"), "bheem_security")
 
 
 @pytest.fixture(scope="session", params=SEC_BACKENDS)

@@ -7,11 +7,6 @@ table must have one row per column. Screenshots go to tests/artifacts/insights/.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,8 +15,7 @@ import pytest
 import bheem_nb as bn
 from bheem_nb.demo_data import generate_demo_data
 from bheem_nb.insights import insights, profile
-from tests.browser.test_demo_dashboard import CHROMIUM_ARGS, START_TIMEOUT_S, _listening, ensure_chromium
-from tests.conftest import free_port, missing
+from tests.browser.voila import CHROMIUM_ARGS, ensure_chromium, voila_serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -33,37 +27,10 @@ TIMEOUT_MS = 180_000
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, bn.SemanticModel]]:
-    voila = Path(sys.executable).parent / "voila"
-    if not voila.exists():
-        missing("voila is not installed in this environment: pip install -e '.[notebook]'")
     work = tmp_path_factory.mktemp("voila_insights")
     model_yml = generate_demo_data(work / "demo.duckdb", rows=20_000)
-    env = {**os.environ, "BHEEM_DEMO_MODEL": str(model_yml), "BHEEM_DEMO_DIR": str(work)}
-    port = free_port()
-    log_path = work / "voila.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [str(voila), str(NOTEBOOK), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not _listening(port):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"Voilà did not start on port {port}:\n{log_path.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}/", bn.SemanticModel.from_yaml(model_yml)
-    finally:
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            try:
-                os.killpg(proc.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                proc.wait(timeout=15)
-                break
-            except subprocess.TimeoutExpired:
-                continue
+    with voila_serving(NOTEBOOK, work, env={"BHEEM_DEMO_MODEL": str(model_yml), "BHEEM_DEMO_DIR": str(work)}) as url:
+        yield url, bn.SemanticModel.from_yaml(model_yml)
 
 
 def test_cards_and_profile_render(served: tuple[str, bn.SemanticModel]) -> None:
