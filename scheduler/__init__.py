@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 from bheem_nb._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from bheem_nb.scheduler.core import OwnerRevoked, Scheduler
-    from bheem_nb.scheduler.refresh import refresh as refresh_table
-    from bheem_nb.scheduler.refresh import target_connection, target_connector
-    from bheem_nb.scheduler.spec import (
+    from .core import OwnerRevoked, Scheduler
+    from .refresh import refresh as refresh_table
+    from .refresh import target_connection, target_connector
+    from .spec import (
         AlertJob,
         NotebookJob,
         RefreshJob,

@@ -20,11 +20,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bheem_nb.scheduler.spec import AlertJob, Condition, SchedulerError
-from bheem_nb.scheduler.store import AlertState
-
 from bheem_nb.model.semantic import SemanticModel
 from bheem_nb.security.identity import User
+
+from .spec import AlertJob, Condition, SchedulerError
+from .store import AlertState
 
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
     ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,

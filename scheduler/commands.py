@@ -71,8 +71,8 @@ def _when(text: str) -> dt.datetime:
 
 
 def _scheduler(args: argparse.Namespace) -> Any:
-    from bheem_nb.scheduler.core import Scheduler
-    from bheem_nb.scheduler.spec import SchedulerConfig, load_config
+    from .core import Scheduler
+    from .spec import SchedulerConfig, load_config
 
     if args.config is not None and not args.config.is_file():
         raise BheemError(f"--config: file not found: {args.config}")
@@ -141,7 +141,8 @@ def _run_now(args: argparse.Namespace) -> int:
 
 def _add(args: argparse.Namespace) -> int:
     import yaml
-    from bheem_nb.scheduler.spec import SchedulerConfig, parse_job, resolve_paths
+
+    from .spec import SchedulerConfig, parse_job, resolve_paths
 
     try:
         data = yaml.safe_load(args.job_file.read_text(encoding="utf-8"))

@@ -22,12 +22,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bheem_nb.scheduler import alerts, notebook
-from bheem_nb.scheduler.delivery import Attachment, DeliveryError, Message, post_webhook, send_email
-from bheem_nb.scheduler.refresh import refresh
-from bheem_nb.scheduler.secrets import SecretResolver
-from bheem_nb.scheduler.slots import due_slots, next_slot
-from bheem_nb.scheduler.spec import (
+from bheem_nb.engine import Engine, default_engine
+from bheem_nb.errors import BheemError
+from bheem_nb.model.semantic import SemanticModel
+from bheem_nb.security.identity import User, lookup_user
+
+from . import alerts, notebook
+from .delivery import Attachment, DeliveryError, Message, post_webhook, send_email
+from .refresh import refresh
+from .secrets import SecretResolver
+from .slots import due_slots, next_slot
+from .spec import (
     AlertJob,
     EmailTarget,
     NotebookJob,
@@ -39,12 +44,7 @@ from bheem_nb.scheduler.spec import (
     load_config,
     parse_job,
 )
-from bheem_nb.scheduler.store import RunRow, SchedulerStore
-
-from bheem_nb.engine import Engine, default_engine
-from bheem_nb.errors import BheemError
-from bheem_nb.model.semantic import SemanticModel
-from bheem_nb.security.identity import User, lookup_user
+from .store import RunRow, SchedulerStore
 
 log = logging.getLogger("bheem_nb.scheduler")
 AnyJob = NotebookJob | RefreshJob | AlertJob

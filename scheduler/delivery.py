@@ -23,8 +23,8 @@ from email.message import EmailMessage
 from typing import Any
 from urllib.parse import urlsplit
 
-from bheem_nb.scheduler.spec import EmailTarget, SchedulerError, SmtpConfig, WebhookPolicy, WebhookTarget
-from bheem_nb.scheduler.ssrf import check_url
+from .spec import EmailTarget, SchedulerError, SmtpConfig, WebhookPolicy, WebhookTarget
+from .ssrf import check_url
 
 
 class DeliveryError(SchedulerError):

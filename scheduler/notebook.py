@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bheem_nb.scheduler.spec import NotebookJob, SchedulerError
+from .spec import NotebookJob, SchedulerError
 
 HIDE_TAG = "hide-in-report"
 PDF_BROWSERS = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")

@@ -31,13 +31,14 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 import sqlglot
-from bheem_nb.scheduler.spec import RefreshJob, SchedulerError
 from sqlglot import exp
 
 from bheem_nb.connectors.duckdb import DuckDBConnector
 from bheem_nb.engine import Engine
 from bheem_nb.model.semantic import SemanticModel
 from bheem_nb.security.identity import User
+
+from .spec import RefreshJob, SchedulerError
 
 BATCH_ROWS = 50_000
 _targets: dict[str, duckdb.DuckDBPyConnection] = {}

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 
-from bheem_nb.scheduler.spec import SchedulerError, SecretRef
-from bheem_nb.scheduler.store import SchedulerStore
-
 from bheem_nb.connectors.base import redact
 from bheem_nb.store.secrets import SecretBox
+
+from .spec import SchedulerError, SecretRef
+from .store import SchedulerStore
 
 MASK = "***"
 

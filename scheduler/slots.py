@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from bheem_nb.scheduler.spec import Schedule
 from croniter import croniter
+
+from .spec import Schedule
 
 MAX_SCAN = 100_000
 

@@ -15,7 +15,7 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
-from bheem_nb.scheduler.spec import SchedulerError, WebhookPolicy
+from .spec import SchedulerError, WebhookPolicy
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bheem_nb.store.metadata import upgrade
+from bheem_nb.store.metadata import transaction, upgrade
 from bheem_nb.store.models import SchedAlertState, SchedJob, SchedRun, SchedSecret
 
 
@@ -79,10 +78,8 @@ class SchedulerStore:
         if migrate:
             upgrade(self.engine)
 
-    @contextmanager
-    def _session(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as s, s.begin():
-            yield s
+    def _session(self) -> AbstractContextManager[Session]:
+        return transaction(self.engine)
 
     # -- jobs ------------------------------------------------------------------------------
     def save_job(self, name: str, kind: str, spec: dict[str, Any], *, source: str, now: dt.datetime) -> None:

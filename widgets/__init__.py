@@ -9,8 +9,10 @@ profiles, and the filter context that ties them together.
 
 from typing import TYPE_CHECKING
 
-from bheem_nb.widgets.context import Dashboard, FilterContext
-from bheem_nb.widgets.slicers import (
+from bheem_nb._lazy import lazy_exports
+
+from .context import Dashboard, FilterContext
+from .slicers import (
     SLICERS,
     Between,
     DateRange,
@@ -22,17 +24,15 @@ from bheem_nb.widgets.slicers import (
     Slicer,
     Tile,
 )
-from bheem_nb.widgets.table import TableView, format_value
-
-from bheem_nb._lazy import lazy_exports
+from .table import TableView, format_value
 
 if TYPE_CHECKING:
-    from bheem_nb.widgets.chart import ChartWidget, VegaRuntime
-    from bheem_nb.widgets.insights import InsightsPanel
-    from bheem_nb.widgets.kodee import KodeeChat
-    from bheem_nb.widgets.kpi import KpiCard
-    from bheem_nb.widgets.matrix import MatrixView
-    from bheem_nb.widgets.profile import ProfileView
+    from .chart import ChartWidget, VegaRuntime
+    from .insights import InsightsPanel
+    from .kodee import KodeeChat
+    from .kpi import KpiCard
+    from .matrix import MatrixView
+    from .profile import ProfileView
 
 # the visual widgets load Altair, the Vega bundle and (Kodee, insights) their engines: only when used
 __getattr__, __dir__ = lazy_exports(__name__, {

@@ -26,14 +26,15 @@ from typing import Any
 
 import anywidget
 import traitlets
-from bheem_nb.widgets.chart_spec import prepare
-from bheem_nb.widgets.slicers import CSS, STATIC, field_label
 from ipywidgets import widget_serialization
 
 from bheem_nb.charts import Chart
 from bheem_nb.charts import chart as make_chart
 from bheem_nb.charts.drill import DrillState, member_label, through_filters, through_url
 from bheem_nb.query.spec import Filter
+
+from .chart_spec import prepare
+from .slicers import CSS, STATIC, field_label
 
 
 def dimension_label(model: Any, field: str) -> str:
@@ -44,7 +45,7 @@ def dimension_label(model: Any, field: str) -> str:
     return str(field_label(model, field))
 
 
-class VegaRuntime(anywidget.AnyWidget):  # type: ignore[misc]
+class VegaRuntime(anywidget.AnyWidget):
     """The bundled vega/vega-lite/vega-embed, sent to the page once and shared by every chart."""
 
     _esm = STATIC / "chart_runtime.js"
@@ -60,7 +61,7 @@ def vega_runtime() -> VegaRuntime:
     return _RUNTIME[0]
 
 
-class ChartWidget(anywidget.AnyWidget):  # type: ignore[misc]
+class ChartWidget(anywidget.AnyWidget):
     """One chart of a :class:`FilterContext`; ``chart`` is a :class:`bheem_nb.charts.Chart`, a kind or a spec dict."""
 
     _esm = STATIC / "chart.js"

@@ -175,7 +175,7 @@ class FilterContext:
     # -- builders -----------------------------------------------------------------------
     def slicer(self, kind: str, field: str, **kw: Any) -> Any:
         """Add a slicer by type name: dropdown, list, tile, between, relative_date, date_range, search or hierarchy."""
-        from bheem_nb.widgets.slicers import SLICERS
+        from .slicers import SLICERS
 
         if kind not in SLICERS:
             raise ValueError(f"unknown slicer type {kind!r}; use one of {', '.join(SLICERS)}")
@@ -206,25 +206,25 @@ class FilterContext:
         return self.slicer("hierarchy", field, **kw)
 
     def table(self, **spec: Any) -> Any:
-        from bheem_nb.widgets.table import TableView
+        from .table import TableView
 
         return self.register(TableView(self, **spec))
 
     def chart(self, chart: Any, **spec: Any) -> Any:
         """A drillable, cross-filtering chart: ``ctx.chart("column", x="category", y="revenue")``."""
-        from bheem_nb.widgets.chart import ChartWidget
+        from .chart import ChartWidget
 
         return self.register(ChartWidget(self, chart, **spec))
 
     def kpi(self, measure: str, **kw: Any) -> Any:
         """A KPI card: ``ctx.kpi("revenue:ytd", compare="revenue:pytd", sparkline="order_date.month")``."""
-        from bheem_nb.widgets.kpi import KpiCard
+        from .kpi import KpiCard
 
         return self.register(KpiCard(self, measure, **kw))
 
     def matrix(self, **spec: Any) -> Any:
         """A pivot table: ``ctx.matrix(rows=["category", "subcategory"], columns="region", measures=["revenue"])``."""
-        from bheem_nb.widgets.matrix import MatrixView
+        from .matrix import MatrixView
 
         return self.register(MatrixView(self, **spec))
 

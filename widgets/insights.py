@@ -16,12 +16,13 @@ from typing import Any
 
 import anywidget
 import traitlets
-from bheem_nb.widgets.chart import VegaRuntime, vega_runtime
-from bheem_nb.widgets.slicers import CSS, STATIC
 from ipywidgets import widget_serialization
 
 from bheem_nb.insights.quick import insights
 from bheem_nb.insights.stats import STRONG_SCORE
+
+from .chart import VegaRuntime, vega_runtime
+from .slicers import CSS, STATIC
 
 KIND_LABELS = {
     "trend": "Trend",

@@ -14,13 +14,16 @@ from typing import Any
 
 import anywidget
 import traitlets
-from bheem_nb.widgets.slicers import STATIC
-from bheem_nb.widgets.table import format_value
+from ipywidgets import widget_serialization
 
 from bheem_nb.kodee.answer import Answer
 from bheem_nb.kodee.chart import chart_kind
 from bheem_nb.kodee.kodee import Kodee
 from bheem_nb.model.semantic import SemanticModel
+
+from .chart import VegaRuntime, vega_runtime
+from .slicers import STATIC
+from .table import format_value
 
 MAX_ROWS = 50
 
@@ -35,10 +38,12 @@ class KodeeChat(anywidget.AnyWidget):
     busy = traitlets.Bool(False).tag(sync=True)
     #: bumped whenever messages change, so the page (and tests) can wait for a new answer
     version = traitlets.Int(0).tag(sync=True)
+    #: the page's one Vega runtime, shared with the charts (referencing it makes the page load it)
+    runtime = traitlets.Instance(VegaRuntime).tag(sync=True, **widget_serialization)
 
     def __init__(self, model: SemanticModel | Kodee, *, user: Any = None, llm: Any = None, as_of: str | None = None,
                  title: str = "Ask Kodee", max_rows: int = MAX_ROWS, **kodee_options: Any) -> None:
-        super().__init__(title=title)
+        super().__init__(title=title, runtime=vega_runtime())
         self.kodee = model if isinstance(model, Kodee) else Kodee(model, user=user, llm=llm, as_of=as_of,
                                                                   **kodee_options)
         self.max_rows = max_rows

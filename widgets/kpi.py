@@ -21,12 +21,13 @@ from typing import Any, Literal
 import anywidget
 import pandas as pd
 import traitlets
-from bheem_nb.widgets.slicers import CSS, STATIC, _plain, field_label
-from bheem_nb.widgets.table import format_value
-from bheem_nb.widgets.visual_styles import field_format, styles_for
+
+from .slicers import CSS, STATIC, _plain, field_label
+from .table import format_value
+from .visual_styles import field_format, styles_for
 
 
-class KpiCard(anywidget.AnyWidget):  # type: ignore[misc]
+class KpiCard(anywidget.AnyWidget):
     """A KPI card on a :class:`FilterContext`; ``good="down"`` for measures where lower is better."""
 
     _esm = STATIC / "kpi.js"

@@ -19,18 +19,19 @@ from typing import Any
 import anywidget
 import pandas as pd
 import traitlets
-from bheem_nb.widgets.chart_spec import member_key
-from bheem_nb.widgets.slicers import CSS, STATIC, field_label
-from bheem_nb.widgets.table import format_value
-from bheem_nb.widgets.visual_styles import field_format, styles_for
 
 from bheem_nb.charts.drill import member_label
 from bheem_nb.query.spec import Filter
 
+from .chart_spec import member_key
+from .slicers import CSS, STATIC, field_label
+from .table import format_value
+from .visual_styles import field_format, styles_for
+
 TOTAL = "Total"
 
 
-class MatrixView(anywidget.AnyWidget):  # type: ignore[misc]
+class MatrixView(anywidget.AnyWidget):
     """Rows × columns × measures on a :class:`FilterContext`; ``expanded`` holds the open row paths."""
 
     _esm = STATIC / "matrix.js"

@@ -1,6 +1,6 @@
 """ProfileView: a table's data profile as an accessible table with quality and distribution bars.
 
-from bheem_nb.widgets.profile import ProfileView
+from .profile import ProfileView
 ProfileView(model, "orders")            # or ProfileView.of(bheem_nb.insights.profile(model, "orders"))
 """
 
@@ -10,9 +10,10 @@ from typing import Any
 
 import anywidget
 import traitlets
-from bheem_nb.widgets.slicers import CSS, STATIC
 
 from bheem_nb.insights.profile import DataProfile, profile
+
+from .slicers import CSS, STATIC
 
 
 class ProfileView(anywidget.AnyWidget):

@@ -52,7 +52,7 @@ def field_label(model: Any, field: str) -> str:
     return field
 
 
-class Slicer(anywidget.AnyWidget):  # type: ignore[misc]
+class Slicer(anywidget.AnyWidget):
     """Base class: a key on the context, a label, and filters derived from ``value``."""
 
     _css = CSS
@@ -96,7 +96,7 @@ class Dropdown(Slicer):
 
     _esm = STATIC / "dropdown.js"
     options = traitlets.List(traitlets.Dict()).tag(sync=True)
-    value = traitlets.List().tag(sync=True)
+    value: traitlets.List[Any] = traitlets.List().tag(sync=True)
     multi = traitlets.Bool(True).tag(sync=True)
     search = traitlets.Unicode("").tag(sync=True)
     total = traitlets.Int(0).tag(sync=True)
@@ -157,7 +157,7 @@ class Between(Slicer):
     """
 
     _esm = STATIC / "between.js"
-    value = traitlets.List().tag(sync=True)
+    value: traitlets.List[Any] = traitlets.List().tag(sync=True)
     min = traitlets.Float(0.0).tag(sync=True)
     max = traitlets.Float(0.0).tag(sync=True)
     step = traitlets.Float(1.0).tag(sync=True)
@@ -225,7 +225,7 @@ class DateRange(Slicer):
     """
 
     _esm = STATIC / "date_range.js"
-    value = traitlets.List().tag(sync=True)
+    value: traitlets.List[Any] = traitlets.List().tag(sync=True)
     min = traitlets.Unicode("").tag(sync=True)
     max = traitlets.Unicode("").tag(sync=True)
 
@@ -282,7 +282,7 @@ class Hierarchy(Slicer):
 
     _esm = STATIC / "hierarchy.js"
     options = traitlets.List(traitlets.Dict()).tag(sync=True)
-    value = traitlets.List().tag(sync=True)
+    value: traitlets.List[Any] = traitlets.List().tag(sync=True)
 
     def __init__(self, context: Any, field: str, *, levels: tuple[str, str] = ("year", "month"), **kw: Any) -> None:
         self.levels = levels

@@ -15,7 +15,8 @@ from typing import Any
 
 import anywidget
 import traitlets
-from bheem_nb.widgets.slicers import CSS, STATIC, _plain, field_label
+
+from .slicers import CSS, STATIC, _plain, field_label
 
 
 def format_value(value: Any, fmt: str | None) -> str:
@@ -35,7 +36,7 @@ def format_value(value: Any, fmt: str | None) -> str:
     return f"{int(value):,}"
 
 
-class TableView(anywidget.AnyWidget):  # type: ignore[misc]
+class TableView(anywidget.AnyWidget):
     """A query's result, refreshed by its :class:`FilterContext`; ``spec`` is a ``model.query`` spec."""
 
     _esm = STATIC / "table.js"
@@ -69,7 +70,7 @@ class TableView(anywidget.AnyWidget):  # type: ignore[misc]
         rows = [[{"value": _plain(v), "text": format_value(_plain(v), self._formats.get(str(c).split(".")[-1]))}
                  for c, v in zip(df.columns, rec, strict=True)] for rec in df.itertuples(index=False)]
         if self.formats:
-            from bheem_nb.widgets.visual_styles import styles_for
+            from .visual_styles import styles_for
 
             for row, styles in zip(rows, styles_for(df, self.formats), strict=True):
                 for cell, col in zip(row, df.columns, strict=True):

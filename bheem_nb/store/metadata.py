@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +65,16 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> None:
         command.upgrade(cfg, revision)
 
 
+@contextmanager
+def transaction(engine: sa.Engine) -> Iterator[Session]:
+    """One session in one transaction: committed when the block ends, rolled back on an error.
+
+    Objects stay readable after the commit (``expire_on_commit=False``), so stores can return them.
+    """
+    with Session(engine, expire_on_commit=False) as s, s.begin():
+        yield s
+
+
 class MetadataStore:
     """Workspaces, members, objects, encrypted connections and RLS rules, permission-checked."""
 
@@ -78,10 +88,8 @@ class MetadataStore:
         if migrate:
             upgrade(self.engine)
 
-    @contextmanager
-    def _session(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as s, s.begin():
-            yield s
+    def _session(self) -> AbstractContextManager[Session]:
+        return transaction(self.engine)
 
     # -- workspaces and members -------------------------------------------------------------
     def create_workspace(self, name: str, *, owner: User) -> int:
