@@ -21,6 +21,8 @@ from typing import Any
 
 import pandas as pd
 
+from bheem_nb.charts.meta import D3_FORMATS, number_expr
+
 MAX_POINTS = 5_000
 DONUT_MAX = 8
 
@@ -79,7 +81,7 @@ def suggest_chart(df: pd.DataFrame, *, measures: list[str] | None = None, title:
     """A Vega-Lite spec for ``df`` (``measures``: its numeric value columns; default: inferred).
 
     ``labels`` maps column names to the titles shown on axes, legends and tooltips; ``formats`` to the
-    model's formats (``currency``, ``percent``), used for the KPI's big number.
+    model's formats (``currency``, ``percent``), used for the KPI's big number, axes and tooltips.
     """
     import altair as alt
 
@@ -102,12 +104,18 @@ def suggest_chart(df: pd.DataFrame, *, measures: list[str] | None = None, title:
     cats = [d for d in dims if d not in times]
     m0 = measures[0]
     lbl = {c: (labels or {}).get(c, c) for c in cols}
+    fmt = {c: (formats or {}).get(c) for c in cols}
 
-    def tip() -> list[Any]:
-        return [alt.Tooltip(f"{names[c]}:{'Q' if c in measures else 'N'}", title=lbl[c]) for c in cols]
+    def tip() -> list[Any]:  # numbers as the charts show them: "$1,234.50", "12.5%"
+        return [alt.Tooltip(f"{names[c]}:Q", title=lbl[c], format=D3_FORMATS.get(fmt[c], D3_FORMATS[None])[1])
+                if c in measures else alt.Tooltip(f"{names[c]}:N", title=lbl[c]) for c in cols]
+
+    def axis(col: str) -> Any:  # "$1.2M", "35K", "12%"
+        return alt.Axis(labelExpr=number_expr("datum.value", fmt[col], axis=True), labelOverlap="greedy",
+                        labelSeparation=8)  # "$750K$800K" would touch on a narrow chat column
 
     def q(col: str) -> Any:
-        return alt.Y(f"{names[col]}:Q", title=lbl[col])
+        return alt.Y(f"{names[col]}:Q", title=lbl[col], axis=axis(col))
 
     if not dims:
         if len(measures) == 1:
@@ -136,11 +144,11 @@ def suggest_chart(df: pd.DataFrame, *, measures: list[str] | None = None, title:
                                                       tooltip=tip())
     elif len(cats) == 1 and len(measures) >= 2:
         chart = base.mark_point(filled=True, size=80).encode(
-            x=alt.X(f"{names[m0]}:Q", title=lbl[m0]), y=alt.Y(f"{names[measures[1]]}:Q", title=lbl[measures[1]]),
+            x=alt.X(f"{names[m0]}:Q", title=lbl[m0], axis=axis(m0)), y=q(measures[1]),
             tooltip=tip())
     else:
         enc = {"y": alt.Y(f"{names[cats[0]]}:N", title=lbl[cats[0]], sort="-x"),
-               "x": alt.X(f"{names[m0]}:Q", title=lbl[m0]),
+               "x": alt.X(f"{names[m0]}:Q", title=lbl[m0], axis=axis(m0)),
                "tooltip": tip()}
         if len(cats) > 1:
             enc["color"] = alt.Color(f"{names[cats[1]]}:N", title=lbl[cats[1]])

@@ -43,7 +43,7 @@ def build_context(model: SemanticModel, vocab: Vocabulary, *, user: Any = None) 
         entry: dict[str, Any] = {"name": f.qualified, "label": vocab.label(f.qualified)}
         if f.spec.description:
             entry["description"] = f.spec.description
-        synonyms = list(GENERIC_SYNONYMS.get(f.name, ()))
+        synonyms = list(dict.fromkeys((*f.spec.synonyms, *GENERIC_SYNONYMS.get(f.name, ()))))
         if synonyms:
             entry["synonyms"] = synonyms
         if isinstance(f, MeasureField):

@@ -114,7 +114,8 @@ def build_vocabulary(model: SemanticModel, *, user: Any = None,
         kind = "measure" if isinstance(f, MeasureField) else "dimension"
         if kind == "measure":
             vocab.measure_order.append(q)
-        for text in (f.name, label, *GENERIC_SYNONYMS.get(f.name, ()), *extra.get(f.name, ()), *extra.get(q, ())):
+        said = (*f.spec.synonyms, *GENERIC_SYNONYMS.get(f.name, ()), *extra.get(f.name, ()), *extra.get(q, ()))
+        for text in (f.name, label, *said):
             phrase = words(text)
             if kind == "dimension" and len(phrase) == 1 and phrase[0] in (*GRAINS, "date"):
                 continue  # "by month" is a grain of the time dimension, not dates.month

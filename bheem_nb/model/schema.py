@@ -41,6 +41,7 @@ class Dimension(_Strict):
     label: str | None = None
     description: str | None = None
     format: Format | None = None
+    synonyms: tuple[str, ...] = Field(default=(), description="other words people use for it in questions (Kodee)")
 
 
 class Measure(_Strict):
@@ -56,6 +57,7 @@ class Measure(_Strict):
     format: Format | None = None
     label: str | None = None
     description: str | None = None
+    synonyms: tuple[str, ...] = Field(default=(), description="other words people use for it in questions (Kodee)")
 
     @model_validator(mode="after")
     def _consistent(self) -> Measure:

@@ -1,7 +1,7 @@
 // KodeeChat: a chat over the semantic model. The kernel answers (Kodee, engine, RLS); this view only
 // shows the conversation and sends what the person does: ask, follow up, rate, edit and re-run SQL.
-// Charts are Vega-Lite specs drawn by the bundled vega-embed (no CDN).
-import embed from "vega-embed";
+// Charts are Vega-Lite specs drawn by the page's one shared Vega runtime (bundled from npm, no CDN).
+import { vegaEmbed } from "./lib/chart_vega.js";
 import { h } from "./lib/dom.js";
 import { injectKodeeStyles } from "./lib/kodee_style.js";
 
@@ -45,7 +45,7 @@ function render({ model, el }) {
     if (m.chart) {
       const box = h("div", { class: "bn-kodee-chart", "data-kind": m.chart_kind || "" });
       parts.push(box);
-      embed(box, m.chart, { actions: false, renderer: "svg" }).catch((err) => {
+      vegaEmbed().then((embed) => embed(box, m.chart, { actions: false, renderer: "svg" })).catch((err) => {
         box.replaceChildren(h("div", { class: "bn-kodee-error" }, `chart failed: ${err.message}`));
       });
     }

@@ -143,3 +143,31 @@ def test_versus_between_values_compares_them(kodee: Kodee, raw: Any) -> None:
     _same(b, raw("SELECT COUNT(DISTINCT o.order_id) FROM orders o JOIN customers c USING (customer_id) "
                  "WHERE c.country = 'United Kingdom'"))
     assert b.confidence == 1.0
+
+
+def test_synonyms_declared_in_the_model(demo_yml: Any, raw: Any) -> None:
+    """`synonyms:` on a field in the model YAML: words nobody built in ("bookings", "territory")."""
+    from bheem_nb.demo_data import model_spec
+
+    spec = model_spec("demo.duckdb")
+    plain = Kodee(SemanticModel(spec, base_dir=demo_yml.parent), as_of=AS_OF).ask("bookings by territory")
+    assert not plain.ok or plain.confidence < 1.0  # without the synonyms the words mean nothing
+    spec["tables"]["orders"]["measures"]["revenue"]["synonyms"] = ["bookings"]
+    spec["tables"]["customers"]["dimensions"]["region"]["synonyms"] = ["territory", "sales area"]
+    model = SemanticModel(spec, base_dir=demo_yml.parent)
+    a = Kodee(model, as_of=AS_OF).ask("bookings by territory")
+    assert a.query_spec is not None and a.query_spec["measures"] == ["orders.revenue"]
+    assert a.query_spec["dimensions"] == ["customers.region"]
+    _same(a, raw(f"SELECT c.region, SUM({R}) FROM orders o JOIN customers c USING (customer_id) GROUP BY 1"))
+    b = Kodee(model, as_of=AS_OF).ask("revenue by sales area")
+    assert b.query_spec is not None and b.query_spec["dimensions"] == ["customers.region"]
+
+
+def test_a_synonym_that_is_not_text_is_refused_with_its_place() -> None:
+    from bheem_nb.demo_data import model_spec
+    from bheem_nb.errors import ModelError
+
+    spec = model_spec("demo.duckdb")
+    spec["tables"]["orders"]["measures"]["revenue"]["synonyms"] = [{"bad": 1}]
+    with pytest.raises(ModelError, match=r"tables\.orders\.measures\.revenue\.synonyms\.0: Input should be a valid"):
+        SemanticModel(spec)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import pandas as pd
 import pytest
 from bheem_nb.widgets.kodee import KodeeChat
 
+from bheem_nb.charts.render import to_svg
 from bheem_nb.cli import main
 from bheem_nb.kodee import Kodee
 from bheem_nb.kodee.chart import chart_kind, suggest_chart
@@ -86,6 +88,21 @@ def test_kpi_uses_the_model_format() -> None:
     assert spec is not None and spec["data"]["values"][0]["value"] == "$1,234.50"
     count = suggest_chart(pd.DataFrame({"n": [20000]}), measures=["n"])
     assert count is not None and count["data"]["values"][0]["value"] == "20,000"
+
+
+@pytest.mark.parametrize(("fmt", "values", "labels"), [
+    ("currency", [3_527_946.96, 1_221_449.9, 401_400.1], {"$0", "$1M", "$2M", "$3M"}),
+    ("percent", [0.125, 0.08, 0.31], {"0%", "10%", "20%", "30%"}),
+])
+def test_axes_and_tooltips_read_in_the_models_format(fmt: str, values: list[float], labels: set[str]) -> None:
+    df = pd.DataFrame({"customers.region": ["Europe", "Asia", "Latin America"], "orders.m": values})
+    spec = suggest_chart(df, measures=["orders.m"], formats={"orders.m": fmt})
+    assert spec is not None
+    spec["width"] = 400  # "container" has no width outside a page
+    shown = set(re.findall(r">([^<>]+)</text>", to_svg(spec)))
+    assert labels <= shown, f"axis labels {sorted(shown)}"
+    tip = next(t for t in spec["encoding"]["tooltip"] if t["field"] == "orders_m")
+    assert tip["format"] == {"currency": "$,.2f", "percent": ".1%"}[fmt]
 
 
 def test_bar_chart_is_sorted_by_value() -> None:
