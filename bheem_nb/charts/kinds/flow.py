@@ -140,6 +140,8 @@ class Candlestick(Visual):
         assert spec.x and spec.open and spec.high and spec.low and spec.close
         xm, cm = ctx.meta(spec.x), ctx.meta(spec.close)
         x = xm.encoding("x")
+        if x["type"] == "temporal":  # the first and last periods draw whole, not cut in half by the plot's edge
+            x["scale"] = {**x.get("scale", {}), "padding": 12}
         o, h, lo, c = (fref(m) for m in (spec.open, spec.high, spec.low, spec.close))
         color = {"condition": {"test": f"datum[{_q(spec.open)}] <= datum[{_q(spec.close)}]", "value": POSITIVE},
                  "value": NEGATIVE}
