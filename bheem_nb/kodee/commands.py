@@ -2,6 +2,7 @@
 
     bheem kodee ask "top 5 countries by revenue in 2024" --model demo/demo.yml --as alice@acme.com
     bheem kodee eval                      # the demo set on a 20k-row demo, offline parser
+    bheem kodee eval --set heldout        # the held-out set (written after the parser, not tuned on)
     bheem kodee eval --llm --min 0.85     # through the LLM in BHEEM_LLM_*; exit 1 under 85 %
 """
 
@@ -38,7 +39,7 @@ def add_commands(sub: Any) -> None:
 
     e = k_sub.add_parser("eval", help="execution accuracy on an evaluation set")
     e.add_argument("--model", type=Path, default=None, help=f"model YAML (default: a {EVAL_ROWS:,}-row demo)")
-    e.add_argument("--set", dest="cases", type=Path, default=None, help="evaluation YAML (default: the demo set)")
+    e.add_argument("--set", dest="cases", type=Path, default=None, help="evaluation YAML, or a shipped set: demo (default) or heldout")
     e.add_argument("--llm", action="store_true", help="evaluate the LLM path (BHEEM_LLM_*)")
     e.add_argument("--min", dest="minimum", type=float, default=None, help="exit 1 when accuracy is below this")
     e.add_argument("--verbose", action="store_true", help="list every case, not only failures")

@@ -6,8 +6,15 @@ answer's rows must equal its rows: same number of columns, values equal after ma
 in some order (numbers to a relative 1e-6, dates by day), rows as a multiset, or in sequence when
 the case says ``ordered: true``.
 
-    report = evaluate(model, load_cases())          # offline parser
-    print(report.format())                           # 61/64 = 95.3 %
+A case with ``expect: cannot_answer`` (and no ``sql``) asks about something the model does not
+hold: it is right only when Kodee refuses plainly (no rows, error ``cannot answer``), names the
+words of ``mentions:`` that it did not know, and offers questions it can answer instead. Answering
+such a question with some other measure is the worst mistake a business user can be shown, so
+it counts as wrong.
+
+    cases, as_of = load_cases()                      # the demo set; load_cases("heldout") for the other
+    report = evaluate(model, cases, as_of=as_of)     # offline parser
+    print(report.format())                           # offline execution accuracy: 80/80 = 100.0 %
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from typing import Any
 
 import yaml
 
-from bheem_nb.kodee.answer import KodeeError
+from bheem_nb.kodee.answer import Answer, KodeeError
 from bheem_nb.kodee.kodee import Kodee
 from bheem_nb.kodee.llm import LLMConfig
 from bheem_nb.model.semantic import SemanticModel
@@ -38,8 +45,10 @@ class Case:
     """One judged question: ``turns`` are asked in order and the last answer is compared."""
 
     turns: tuple[str, ...]
-    sql: str
+    sql: str | None
     ordered: bool = False
+    refuse: bool = False
+    mentions: tuple[str, ...] = ()
 
     @property
     def question(self) -> str:
@@ -86,21 +95,45 @@ class EvalReport:
                           for r in self.results]}
 
 
+#: the evaluation sets shipped with Kodee, by the name ``bheem kodee eval --set NAME`` accepts
+SHIPPED_SETS = {"demo": "eval_demo.yml", "heldout": "eval_heldout.yml"}
+
+
 def load_cases(path: str | Path | None = None) -> tuple[list[Case], str | None]:
-    """The cases of an evaluation YAML (default: the demo set shipped with Kodee) and its ``as_of``."""
-    if path is None:
-        text = resources.files("bheem_nb.kodee").joinpath("eval_demo.yml").read_text(encoding="utf-8")
+    """The cases of an evaluation YAML and its ``as_of``: a file, or a shipped set by name
+    (``"demo"``, the default, or ``"heldout"``: questions written after the parser, never tuned on)."""
+    key = "demo" if path is None else str(path)
+    if Path(key).is_file():
+        text = Path(key).read_text(encoding="utf-8")
+    elif key in SHIPPED_SETS:
+        text = resources.files("bheem_nb.kodee").joinpath(SHIPPED_SETS[key]).read_text(encoding="utf-8")
     else:
-        text = Path(path).read_text(encoding="utf-8")
+        raise KodeeError(f"evaluation set not found: {path} (a YAML file, or one of {', '.join(SHIPPED_SETS)})")
     data = yaml.safe_load(text)
-    cases = []
-    for i, item in enumerate(data.get("questions", [])):
-        turns = item.get("conversation") or [item.get("question")]
-        if not all(isinstance(t, str) and t for t in turns) or not isinstance(item.get("sql"), str):
-            raise KodeeError(f"evaluation case {i + 1}: needs `question` (or `conversation`) and `sql`")
-        cases.append(Case(tuple(turns), item["sql"], bool(item.get("ordered", False))))
+    cases = [_case(i, item) for i, item in enumerate(data.get("questions", []))]
     as_of = data.get("as_of")
     return cases, str(as_of) if as_of is not None else None
+
+
+def _case(i: int, item: Any) -> Case:
+    if not isinstance(item, dict):
+        raise KodeeError(f"evaluation case {i + 1}: a mapping with `question` (or `conversation`)")
+    turns = item.get("conversation") or [item.get("question")]
+    if not isinstance(turns, list) or not all(isinstance(t, str) and t for t in turns):
+        raise KodeeError(f"evaluation case {i + 1}: needs `question` (or `conversation`)")
+    expect = item.get("expect", "rows")
+    if expect not in ("rows", "cannot_answer"):
+        raise KodeeError(f"evaluation case {i + 1}: `expect` is `rows` or `cannot_answer`, got {expect!r}")
+    mentions = item.get("mentions", [])
+    if not isinstance(mentions, list) or not all(isinstance(m, str) for m in mentions):
+        raise KodeeError(f"evaluation case {i + 1}: `mentions` is a list of words")
+    if expect == "cannot_answer":
+        if "sql" in item:
+            raise KodeeError(f"evaluation case {i + 1}: a `cannot_answer` case has no `sql`")
+        return Case(tuple(turns), None, refuse=True, mentions=tuple(mentions))
+    if not isinstance(item.get("sql"), str):
+        raise KodeeError(f"evaluation case {i + 1}: needs `sql` (or `expect: cannot_answer`)")
+    return Case(tuple(turns), item["sql"], bool(item.get("ordered", False)))
 
 
 def evaluate(model: SemanticModel, cases: list[Case], *, as_of: str | None = None, user: Any = None,
@@ -115,15 +148,34 @@ def evaluate(model: SemanticModel, cases: list[Case], *, as_of: str | None = Non
         for turn in case.turns:
             answer = shared.ask(turn)
         assert answer is not None
-        expected = model.sql(case.sql, user=user).df
-        if not answer.ok or answer.df is None:
+        if case.refuse:
+            ok, why = judge_refusal(answer, case.mentions)
+            outcome = CaseResult(case, ok, why, answer.query_spec)
+        elif not answer.ok or answer.df is None:
             outcome = CaseResult(case, False, f"no answer: {answer.error}: {answer.explanation}", answer.query_spec)
         else:
+            assert case.sql is not None
+            expected = model.sql(case.sql, user=user).df
             same, why = tables_equal(rows_of(answer.df), rows_of(expected), ordered=case.ordered)
             outcome = CaseResult(case, same, why, answer.query_spec)
         outcome.seconds = time.perf_counter() - t0
         report.results.append(outcome)
     return report
+
+
+def judge_refusal(answer: Answer, mentions: tuple[str, ...]) -> tuple[bool, str]:
+    """Whether ``answer`` is a plain refusal: no rows, says what it did not know, offers other questions."""
+    if answer.ok:
+        return False, f"answered instead of refusing: {answer.explanation}"
+    if answer.error != "cannot answer":
+        return False, f"failed instead of refusing: {answer.error}"
+    text = answer.explanation.lower()
+    missing = [m for m in mentions if m.lower() not in text]
+    if missing:
+        return False, f"the refusal does not name {', '.join(map(repr, missing))}: {answer.explanation}"
+    if not answer.follow_ups:
+        return False, "the refusal offers no question it can answer"
+    return True, ""
 
 
 def rows_of(df: Any) -> list[tuple[Any, ...]]:
