@@ -39,7 +39,8 @@ def add_commands(sub: Any) -> None:
 
     e = k_sub.add_parser("eval", help="execution accuracy on an evaluation set")
     e.add_argument("--model", type=Path, default=None, help=f"model YAML (default: a {EVAL_ROWS:,}-row demo)")
-    e.add_argument("--set", dest="cases", type=Path, default=None, help="evaluation YAML, or a shipped set: demo (default) or heldout")
+    e.add_argument("--set", dest="cases", type=Path, default=None,
+                   help="evaluation YAML, or a shipped set: demo (default) or heldout")
     e.add_argument("--llm", action="store_true", help="evaluate the LLM path (BHEEM_LLM_*)")
     e.add_argument("--min", dest="minimum", type=float, default=None, help="exit 1 when accuracy is below this")
     e.add_argument("--verbose", action="store_true", help="list every case, not only failures")

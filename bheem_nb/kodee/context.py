@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlglot import exp
 
-from bheem_nb.kodee.vocab import GENERIC_SYNONYMS, Vocabulary
+from bheem_nb.kodee.synonyms import model_synonyms
+from bheem_nb.kodee.vocab import Vocabulary
 from bheem_nb.model.fields import DimensionField, MeasureField
 from bheem_nb.model.semantic import SemanticModel
 from bheem_nb.query.spec import FILTER_OPS
@@ -39,11 +40,12 @@ rules. The user's access is enforced by the database layer after you answer; you
 def build_context(model: SemanticModel, vocab: Vocabulary, *, user: Any = None) -> dict[str, Any]:
     """The model description sent as part of the system message (JSON-able)."""
     measures, dimensions = [], []
+    other_words = model_synonyms(model)
     for f in model.fields.by_qualified.values():
         entry: dict[str, Any] = {"name": f.qualified, "label": vocab.label(f.qualified)}
         if f.spec.description:
             entry["description"] = f.spec.description
-        synonyms = list(dict.fromkeys((*f.spec.synonyms, *GENERIC_SYNONYMS.get(f.name, ()))))
+        synonyms = list(other_words.get(f.qualified, ()))
         if synonyms:
             entry["synonyms"] = synonyms
         if isinstance(f, MeasureField):

@@ -1,9 +1,10 @@
 """What the words of a question can mean on one model: fields, their synonyms and data values.
 
-The vocabulary is built from the semantic model (names, labels, a few generic business
-synonyms plus any the caller adds) and from the distinct values of low-cardinality text
-dimensions, fetched through the engine **as the asking user**, so a value hidden by row-level
-security is never known to Kodee and never offered back.
+The vocabulary is built from the semantic model only (names, labels, the model's ``synonyms:``
+and the words :mod:`bheem_nb.kodee.synonyms` derives from names and definitions, plus any the
+caller adds), so no model gets another model's words; and from the distinct values of
+low-cardinality text dimensions, fetched through the engine **as the asking user**, so a value
+hidden by row-level security is never known to Kodee and never offered back.
 """
 
 from __future__ import annotations
@@ -12,42 +13,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bheem_nb.kodee.synonyms import model_synonyms
 from bheem_nb.kodee.text import words
 from bheem_nb.model.fields import DimensionField, MeasureField
 from bheem_nb.model.schema import GRAINS
 from bheem_nb.model.semantic import SemanticModel
 
-#: business words people use for common field names; applied only to fields that exist
-GENERIC_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "revenue": ("sales", "turnover", "income", "net sales", "net revenue", "takings"),
-    "units": ("quantity", "units sold", "items sold", "volume"),
-    "orders": ("order count", "purchases", "transactions"),
-    "customers": ("clients", "buyers", "customer count"),
-    "products": ("product count",),
-    "avg_order_value": ("aov", "average order size", "revenue per order", "average revenue per order",
-                        "average sale", "average basket"),
-    "product_name": ("product", "item"),
-    "day_name": ("weekday", "day of the week"),
-    "list_price_avg": ("average list price", "list price"),
-    "median_unit_price": ("median price", "unit price", "typical price"),
-    "gross_revenue": ("gross sales", "revenue before discount", "sales before discount"),
-    "discount_amount": ("discount", "total discount", "discount given"),
-    "avg_discount": ("average discount", "discount rate"),
-    "paid_revenue": ("paid sales", "collected revenue"),
-    "refunded_revenue": ("refunds", "refunded sales", "refund"),
-    "country": ("nation",),
-    "region": ("territory", "geography"),
-    "segment": ("customer type",),
-    "channel": ("sales channel",),
-    "name": (),
-}
 #: common short forms of data values (added only when the full value exists)
 VALUE_ALIASES: dict[str, tuple[str, ...]] = {
     "united kingdom": ("uk", "britain", "great britain"), "united states": ("usa", "u s a"),
     "united arab emirates": ("uae",), "south korea": ("korea",), "new zealand": ("nz",),
 }
-#: a table's name (singular) alone may mean the dimension that names its rows
-NAMING_DIMENSIONS = ("name", "product_name", "title")
+#: a table's name (singular) alone may mean the dimension that names its rows: ``name``, ``title``
+#: or ``<table>_name`` (customers.name, products.product_name)
+NAMING_DIMENSIONS = ("name", "title")
 MAX_VALUES = 200
 
 
@@ -104,17 +83,22 @@ def build_vocabulary(model: SemanticModel, *, user: Any = None,
             if len(times) == 1:
                 vocab.time_dims[tname] = f"{tname}.{times[0]}"
     singular_table = {t: " ".join(words(t)) for t in model.spec.tables}
+    derived = model_synonyms(model)
+
+    def names_rows(f: Any) -> bool:
+        return f.name in NAMING_DIMENSIONS or words(f.name) == [*words(f.table), "name"]
+
     for f in model.fields.by_qualified.values():
         q = f.qualified
         label = f.spec.label or f.name.replace("_", " ")
-        if not f.spec.label and ((f.name in NAMING_DIMENSIONS and singular_table[f.table] not in f.name)
+        if not f.spec.label and ((names_rows(f) and singular_table[f.table] not in f.name)
                                  or len(model.fields.by_short.get(f.name, [])) > 1):
             label = f"{singular_table[f.table]} {label}"
         vocab.labels[q] = label
         kind = "measure" if isinstance(f, MeasureField) else "dimension"
         if kind == "measure":
             vocab.measure_order.append(q)
-        said = (*f.spec.synonyms, *GENERIC_SYNONYMS.get(f.name, ()), *extra.get(f.name, ()), *extra.get(q, ()))
+        said = (*derived.get(q, ()), *extra.get(f.name, ()), *extra.get(q, ()))
         for text in (f.name, label, *said):
             phrase = words(text)
             if kind == "dimension" and len(phrase) == 1 and phrase[0] in (*GRAINS, "date"):
@@ -122,7 +106,7 @@ def build_vocabulary(model: SemanticModel, *, user: Any = None,
             vocab.add(phrase, kind, q)
         if kind == "dimension":
             vocab.add(f"{singular_table[f.table]} {f.name}", kind, q)
-            if f.name in NAMING_DIMENSIONS:
+            if names_rows(f):
                 vocab.add(singular_table[f.table], kind, q)
             if isinstance(f, DimensionField) and f.spec.type == "boolean":
                 flag = [w for w in words(f.name) if w not in ("is", "has")]
