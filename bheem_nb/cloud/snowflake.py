@@ -6,10 +6,11 @@
 
 Authentication: a password, or a key pair (``private_key`` PEM text/bytes or ``private_key_file``,
 with ``private_key_password`` when the key is encrypted). Catalog listing uses ``SHOW``
-statements (fast, no warehouse needed). Queries run with the connector's ``timeout`` (the
-statement is cancelled server-side) and come back through ``fetch_arrow_batches``, stopped
-after ``max_rows + 1`` rows. The session sets ``WEEK_START = 1`` so ``DATE_TRUNC('WEEK')``
-starts on Monday like every other backend, whatever the account default.
+statements (fast, no warehouse needed). Queries run with the connector's ``timeout`` (after
+that many seconds the client sends an abort-request for the statement; Snowflake cancels it and
+answers error 604) and come back through ``fetch_arrow_batches``, stopped after ``max_rows + 1``
+rows. The session sets ``WEEK_START = 1`` so ``DATE_TRUNC('WEEK')`` starts on Monday like every
+other backend, whatever the account default.
 """
 
 from __future__ import annotations

@@ -62,7 +62,10 @@ class SparkConnector(Connector):
         self._closed = False
         self._version = 0
         if database:
-            self._spark.catalog.setCurrentDatabase(database)
+            try:
+                self._spark.catalog.setCurrentDatabase(database)
+            except Exception as exc:
+                raise self._fail(f"choosing the database {database!r}", _spark_message(exc)) from None
         for name, path in (tables or {}).items():
             self.register(name, path)
 
@@ -89,12 +92,19 @@ class SparkConnector(Connector):
         return sorted(db.name for db in self._call(self._spark.catalog.listDatabases))
 
     def list_tables(self, schema: str | None = None) -> list[str]:
-        return sorted(t.name for t in self._call(self._spark.catalog.listTables, schema))
+        """The tables of ``schema``; without one, the current database's plus the registered views.
+
+        Spark lists the session's temporary views with every database, so they are left out
+        when a database is named (and a view shadowing a same-named table is listed once).
+        """
+        found = self._call(self._spark.catalog.listTables, schema)
+        return sorted({t.name for t in found if schema is None or not t.isTemporary})
 
     def list_columns(self, table: str, schema: str | None = None) -> list[Column]:
         if schema is None and table not in (known := self.list_tables()):
             raise BheemConnectionError(f"table {table} not found on {self.name}; known: {', '.join(known)}")
-        cols = self._call(self._spark.catalog.listColumns, table, schema)
+        qualified = ".".join(f"`{part.replace('`', '``')}`" for part in (schema, table) if part is not None)
+        cols = self._call(self._spark.catalog.listColumns, qualified)
         return [Column(c.name, c.dataType, bool(c.nullable)) for c in cols]
 
     def execute(

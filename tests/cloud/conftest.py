@@ -65,7 +65,13 @@ def shop_parquet(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="session")
-def spark_session() -> Iterator[Any]:
+def spark_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's catalog warehouse (managed tables of ``saveAsTable``): a temporary folder."""
+    return tmp_path_factory.mktemp("spark_warehouse")
+
+
+@pytest.fixture(scope="session")
+def spark_session(spark_warehouse: Path) -> Iterator[Any]:
     """The one local SparkSession of the test run (slow to start: shared by every Spark test)."""
     pyspark = pytest.importorskip("pyspark")
     del pyspark
@@ -75,7 +81,8 @@ def spark_session() -> Iterator[Any]:
 
     builder = SparkSession.builder.master("local[1]").appName("bheem_nb-tests")
     # tiny data: interpreted plans and the quick JIT tier beat whole-stage code generation by far
-    for key, value in {**LOCAL_CONFIG, "spark.sql.shuffle.partitions": "1",
+    for key, value in {**LOCAL_CONFIG, "spark.sql.warehouse.dir": str(spark_warehouse),
+                       "spark.sql.shuffle.partitions": "1",
                        "spark.default.parallelism": "1", "spark.sql.adaptive.enabled": "false",
                        "spark.sql.codegen.wholeStage": "false",
                        "spark.driver.extraJavaOptions": "-XX:+UseSerialGC -XX:TieredStopAtLevel=1",

@@ -95,14 +95,21 @@ def test_timeout_cancels_the_job(bq_server: BigQueryLoopback) -> None:
 
 
 def test_catalog_datasets_tables_columns(bq_server: BigQueryLoopback) -> None:
+    """datasets.list, tables.list and tables.get, each sent as the exact REST call BigQuery documents."""
     conn = _conn(bq_server)
+    api = "/bigquery/v2/projects/shop-project"
+    before = len(bq_server.requests)
     assert conn.list_schemas() == ["shop"]
     assert conn.list_tables() == ["customers", "orders", "products"]
     cols = {c.name: c.type for c in conn.list_columns("orders")}
     assert cols["unit_price"] == "NUMERIC" and cols["order_date"] == "DATE" and cols["status"] == "STRING"
-    assert bq_server.requests_to("/datasets", "GET") and bq_server.requests_to("/datasets/shop/tables", "GET")
     with pytest.raises(BheemConnectionError, match="not found"):
         conn.list_columns("nope")
+    sent = [(r.method, r.path) for r in bq_server.requests[before:]]
+    assert sent == [("GET", f"{api}/datasets"),                      # datasets.list
+                    ("GET", f"{api}/datasets/shop/tables"),          # tables.list
+                    ("GET", f"{api}/datasets/shop/tables/orders"),   # tables.get
+                    ("GET", f"{api}/datasets/shop/tables/nope")]     # tables.get, answered 404
 
 
 def test_bigquery_week_starts_on_sunday_so_the_engine_asks_for_isoweek(bq_server: BigQueryLoopback) -> None:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,12 +15,14 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+import bheem_nb as bn
 from bheem_nb.cloud.snowflake import SnowflakeConnector
 from bheem_nb.connectors import connect
 from bheem_nb.connectors.base import Connector
-from bheem_nb.errors import BheemConnectionError
+from bheem_nb.errors import BheemConnectionError, QueryTimeoutError
 from tests.cloud.conftest import snowflake_options
-from tests.query.conftest import FRAMES
+from tests.query.conftest import FRAMES, MODEL
+from tests.query.test_engine_backends import assert_same
 
 
 def test_show_based_catalog(snowflake_shop: Connector) -> None:
@@ -91,3 +98,106 @@ def test_dead_server_is_a_clear_error_without_the_password() -> None:
         SnowflakeConnector(account="acct", user="bi", password="Sup3r-Secret", host="127.0.0.1", port=9,
                            protocol="http", login_timeout=3, network_timeout=3)
     assert "Sup3r-Secret" not in str(err.value)
+
+
+class _CancelShim:
+    """What fakesnow lacks for time-outs, wrapped around its two HTTP routes for one test.
+
+    fakesnow acknowledges ``POST /queries/v1/abort-request`` but cannot stop a statement: DuckDB
+    finishes it and the result comes back. The shim records every query and abort (arrival time
+    and body); while ``hold_s`` is set, a query-request is held as a long statement would be,
+    until an abort for it arrives or ``hold_s`` passes, and then fakesnow answers it; an aborted
+    statement's answer is replaced by Snowflake's ``000604 SQL execution canceled``.
+    """
+
+    def __init__(self, query_endpoint: Any) -> None:
+        self._query_endpoint = query_endpoint
+        self.hold_s = 0.0
+        self.aborts: list[tuple[float, dict[str, Any]]] = []
+        self.queries: dict[str, tuple[float, str]] = {}  # requestId -> (arrival, sqlText)
+        self.abort_arrived = threading.Event()
+
+    @staticmethod
+    async def _json(request: Any) -> dict[str, Any]:
+        body = await request.body()
+        if request.headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        return dict(json.loads(body))
+
+    async def abort(self, request: Any) -> Any:
+        from starlette.responses import JSONResponse
+
+        self.aborts.append((time.monotonic(), await self._json(request)))
+        self.abort_arrived.set()
+        return JSONResponse({"success": True})
+
+    async def query(self, request: Any) -> Any:
+        from starlette.concurrency import run_in_threadpool
+        from starlette.responses import JSONResponse
+
+        request_id = request.query_params["requestId"]
+        self.queries[request_id] = (time.monotonic(), (await self._json(request))["sqlText"])
+        if self.hold_s:
+            await run_in_threadpool(self.abort_arrived.wait, self.hold_s)
+        response = await self._query_endpoint(request)
+        if any(body.get("requestId") == request_id for _, body in self.aborts):
+            return JSONResponse({"data": {"errorCode": "000604", "sqlState": "57014"}, "code": "000604",
+                                 "message": "SQL execution canceled", "success": False})
+        return response
+
+
+@pytest.fixture
+def cancel_shim(fakesnow_server: dict[str, Any]) -> Iterator[_CancelShim]:
+    from fakesnow.server import app
+    from starlette.routing import Route
+
+    routes = app.router.routes
+    original = list(routes)
+    index = {getattr(r, "path", ""): i for i, r in enumerate(routes)}
+    served = routes[index["/queries/v1/query-request"]]
+    assert isinstance(served, Route)
+    shim = _CancelShim(served.endpoint)
+    routes[index["/queries/v1/query-request"]] = Route("/queries/v1/query-request", shim.query, methods=["POST"])
+    routes[index["/queries/v1/abort-request"]] = Route("/queries/v1/abort-request", shim.abort, methods=["POST"])
+    try:
+        yield shim
+    finally:
+        shim.abort_arrived.set()  # nothing stays held
+        routes[:] = original
+
+
+REVENUE_BY_REGION = ("SELECT c.region, CAST(SUM(o.quantity * o.unit_price * (1 - o.discount)) AS DOUBLE) AS revenue "
+                     "FROM orders o LEFT JOIN customers c ON o.customer_id = c.customer_id GROUP BY 1")
+
+
+def test_timeout_aborts_the_running_statement(snowflake_shop: Connector, cancel_shim: _CancelShim) -> None:
+    """The engine's time limit reaches Snowflake as an abort of that statement and comes back a QueryTimeoutError.
+
+    fakesnow cannot stop a statement, so the long statement and Snowflake's answer to the abort are
+    the shim's (see _CancelShim); what is checked is what the connector sends and how it reads the answer.
+    """
+    model = bn.SemanticModel(MODEL, connector=snowflake_shop, engine=bn.Engine(timeout=1))
+    cancel_shim.hold_s = 60
+    t0 = time.monotonic()
+    with pytest.raises(QueryTimeoutError, match="ran longer than 1 s and was cancelled"):
+        model.query(measures=["revenue"], dimensions=["region"])
+    assert time.monotonic() - t0 < 30, "the statement ended by the abort, not after 60 s"
+    [(request_id, (started, sql))] = cancel_shim.queries.items()
+    aborted, body = cancel_shim.aborts[0]
+    assert body == {"sqlText": sql, "requestId": request_id}, "the abort names the running statement"
+    assert "SUM(" in sql
+    assert 0.9 <= aborted - started < 4, f"abort sent {aborted - started:.2f} s after the statement, timeout 1 s"
+    cancel_shim.hold_s = 0
+    assert snowflake_shop.execute("SELECT COUNT(*) AS n FROM products").column(0).to_pylist() == [20]
+
+
+def test_no_abort_within_the_time_limit(snowflake_shop: Connector, cancel_shim: _CancelShim,
+                                        duck_reference: Connector) -> None:
+    """A statement that ends before its time limit is answered and never aborted."""
+    model = bn.SemanticModel(MODEL, connector=snowflake_shop, engine=bn.Engine(timeout=5))
+    cancel_shim.hold_s = 1.5  # the statement "runs" 1.5 s, within 5 s
+    t0 = time.monotonic()
+    res = model.query(measures=["revenue"], dimensions=["region"])
+    assert time.monotonic() - t0 >= 1.4 and cancel_shim.aborts == []
+    expected = duck_reference.raw.execute(REVENUE_BY_REGION).df()  # type: ignore[attr-defined]
+    assert_same(res.df, expected)

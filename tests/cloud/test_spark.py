@@ -1,7 +1,8 @@
-"""Spark: the connector on the session's one local SparkSession, tables from Parquet files."""
+"""Spark: the connector on the session's one local SparkSession, tables from Parquet files and the catalog."""
 
 from __future__ import annotations
 
+import copy
 import time
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from bheem_nb.connectors import connect
 from bheem_nb.connectors.base import Connector
 from bheem_nb.errors import BheemConnectionError, QueryTimeoutError
 from tests.query.conftest import FRAMES, MODEL
+from tests.query.test_engine_backends import assert_same
 
 
 def test_parquet_tables_and_catalog(spark_shop: Connector) -> None:
@@ -71,3 +73,72 @@ def test_connect_url_with_a_session_and_delta_hint(spark_session: Any, shop_parq
         conn.register("x", tmp_path / "missing.parquet")
     with pytest.raises(BheemConnectionError, match="not a Spark URL"):
         SparkConnector("hive://x")
+
+
+#: the catalog database the lake test saves the shop tables into (managed tables in the test warehouse)
+LAKE = "bheem_lake"
+
+
+@pytest.fixture(scope="module")
+def lake_tables(spark_session: Any, spark_warehouse: Path, shop_parquet: dict[str, Path]) -> dict[str, str]:
+    """The shop tables saved with ``saveAsTable`` into ``bheem_lake`` of the session's (temporary) warehouse."""
+    spark_session.sql(f"CREATE DATABASE IF NOT EXISTS {LAKE}")
+    for name, path in shop_parquet.items():
+        spark_session.read.parquet(str(path)).write.mode("overwrite").saveAsTable(f"{LAKE}.{name}")
+    return {name: f"{LAKE}.{name}" for name in shop_parquet}
+
+
+def test_catalog_tables_from_the_warehouse(spark_session: Any, spark_warehouse: Path, lake_tables: dict[str, str],
+                                           shop_parquet: dict[str, Path], duck_reference: Connector) -> None:
+    """Tables the model names as ``db.table`` come from the session's catalog, not from registered files."""
+    conn = SparkConnector(session=spark_session, tables={"products_file": shop_parquet["products"]})
+    assert LAKE in conn.list_schemas()
+    assert conn.list_tables(LAKE) == ["customers", "orders", "products"], "the database's tables, no views"
+    assert "products_file" in conn.list_tables()
+    cols = {c.name: c.type for c in conn.list_columns("orders", LAKE)}
+    assert cols["unit_price"] == "decimal(10,2)" and cols["order_date"] == "date"
+    stored = spark_session.catalog.getTable(lake_tables["orders"])
+    assert stored.tableType == "MANAGED"
+    assert list((spark_warehouse / f"{LAKE}.db" / "orders").glob("*.parquet")), "saved in the test warehouse"
+
+    spec = copy.deepcopy(MODEL)
+    for name, table in spec["tables"].items():
+        table["table"] = lake_tables[name]
+    model = bn.SemanticModel(spec, connector=conn, engine=bn.Engine())
+    duck = duck_reference.raw  # type: ignore[attr-defined]
+
+    res = model.query(measures=["revenue", "orders"], dimensions=["customers.region", "order_date.month"],
+                      filters=[bn.Filter("segment", "=", "Consumer"),
+                               bn.Filter("order_date", "date_range", ["2024-01-01", "2024-06-30"])])
+    assert f"FROM {LAKE}.orders AS orders" in res.sql and f"JOIN {LAKE}.customers AS customers" in res.sql
+    expected = duck.execute(
+        "SELECT c.region, CAST(DATE_TRUNC('month', o.order_date) AS DATE) AS m, "
+        "CAST(SUM(o.quantity * o.unit_price * (1 - o.discount)) AS DOUBLE) AS revenue, "
+        "COUNT(DISTINCT o.order_id) AS orders FROM orders o LEFT JOIN customers c ON o.customer_id = c.customer_id "
+        "WHERE c.segment = 'Consumer' AND o.order_date BETWEEN DATE '2024-01-01' AND DATE '2024-06-30' "
+        "GROUP BY 1, 2").df()
+    expected.columns = res.df.columns
+    assert len(expected) > 10
+    assert_same(res.df, expected)
+
+    res = model.query(measures=["revenue", "units"], dimensions=["category", "channel"],
+                      filters=[bn.Filter("status", "=", "paid")])
+    assert f"JOIN {LAKE}.products AS products" in res.sql
+    expected = duck.execute(
+        "SELECT p.category, o.channel, CAST(SUM(o.quantity * o.unit_price * (1 - o.discount)) AS DOUBLE) AS revenue, "
+        "SUM(o.quantity) AS units FROM orders o LEFT JOIN products p ON o.product_id = p.product_id "
+        "WHERE o.status = 'paid' GROUP BY 1, 2").df()
+    expected.columns = res.df.columns
+    assert len(expected) == 9  # 3 categories x 3 channels
+    assert_same(res.df, expected)
+
+
+def test_database_option_picks_the_current_database(spark_session: Any, lake_tables: dict[str, str]) -> None:
+    """``database=`` makes unqualified names resolve in that database (the session's temporary views still win)."""
+    try:
+        conn = SparkConnector(session=spark_session, database=LAKE)
+        assert conn.execute("SELECT current_database() AS db").column("db").to_pylist() == [LAKE]
+    finally:
+        spark_session.catalog.setCurrentDatabase("default")
+    with pytest.raises(BheemConnectionError, match=r"choosing the database 'no_such_db' on .* failed: .*no_such_db"):
+        SparkConnector(session=spark_session, database="no_such_db")
