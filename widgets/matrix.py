@@ -1,13 +1,15 @@
-"""MatrixView: a pivot table with expandable row groups, subtotals and grand totals from the engine.
+"""MatrixView: a pivot table whose row and column groups expand, with subtotals and grand totals from the engine.
 
-    ctx.matrix(rows=["category", "subcategory", "product_name"], columns="region",
-               measures=["revenue"], formats=[{"field": "revenue", "type": "data_bars"}])
+    ctx.matrix(rows=["category", "subcategory", "product_name"], columns=["order_date.year", "order_date.quarter"],
+               measures=["revenue"], formats=[{"field": "revenue", "type": "data_bars"}],
+               expanded=[["Technology"]], expanded_columns=[["2024-01-01"]])
 
-Every number is an engine answer at its own grain, never a sum of the cells below it, so a
-subtotal of ``orders`` (count distinct) or ``avg_discount`` is right. The top level, the column
-totals and the grand total are queried on every refresh; a row group's children only once it is
-expanded (two queries per open group, filtered to its path). Conditional formats colour the
-detail cells level by level (totals keep their plain look, as in Power BI).
+Every number is an engine answer at its own grain, never a sum of the cells beside or below it, so a
+subtotal of ``orders`` (count distinct) or ``avg_discount`` is right. A group of rows costs one query
+for its row totals plus one per column depth on screen (the top column level, and one more for each
+level with an open column group, narrowed to the open groups); closed groups cost nothing. The page
+only receives the visible cells. Conditional formats colour the detail cells by row level and column
+depth (subtotals and totals keep their plain look, as in Power BI).
 """
 
 from __future__ import annotations
@@ -24,142 +26,179 @@ from bheem_nb.charts.drill import member_label
 from bheem_nb.query.spec import Filter
 
 from .chart_spec import member_key
+from .matrix_columns import TOTAL, Layout, Path, check_paths, column_layout, grains, narrowing, open_paths
 from .slicers import CSS, STATIC, field_label
 from .table import format_value
 from .visual_styles import field_format, styles_for
 
-TOTAL = "Total"
+Cells = dict[tuple[Path, Path], tuple[Any, ...]]
 
 
 class MatrixView(anywidget.AnyWidget):
-    """Rows × columns × measures on a :class:`FilterContext`; ``expanded`` holds the open row paths."""
+    """Rows × columns × measures on a :class:`FilterContext`.
+
+    ``expanded`` holds the open row paths and ``expanded_columns`` the open column paths (lists of
+    members from the top level down); setting either from Python re-queries, as a click does.
+    """
 
     _esm = STATIC / "matrix.js"
     _css = CSS
     title = traitlets.Unicode("").tag(sync=True)
     header = traitlets.List(traitlets.Dict()).tag(sync=True)
+    header_rows = traitlets.List(traitlets.List(traitlets.Dict())).tag(sync=True)
     row_header = traitlets.Unicode("").tag(sync=True)
     body = traitlets.List(traitlets.Dict()).tag(sync=True)
+    expanded = traitlets.List(traitlets.List()).tag(sync=True)
+    expanded_columns = traitlets.List(traitlets.List()).tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)
     version = traitlets.Int(0).tag(sync=True)
     query_ms = traitlets.Float(0.0).tag(sync=True)
 
-    def __init__(self, context: Any, *, rows: Sequence[str], measures: Sequence[str] | str,
+    def __init__(self, context: Any, *, rows: Sequence[str] | str, measures: Sequence[str] | str,
                  columns: Sequence[str] | str | None = None, formats: Any = (), title: str = "",
-                 expanded: Sequence[Sequence[Any]] = ()) -> None:
+                 expanded: Sequence[Sequence[Any]] = (), expanded_columns: Sequence[Sequence[Any]] = ()) -> None:
+        row_dims = [rows] if isinstance(rows, str) else list(rows or ())
         cols = [columns] if isinstance(columns, str) else list(columns or ())
-        if len(cols) > 1:
-            raise ValueError(f"a matrix takes one column dimension, got {cols}; put the others in rows=")
-        if not rows:
+        ms = [measures] if isinstance(measures, str) else list(measures or ())
+        if not row_dims:
             raise ValueError("a matrix needs at least one row dimension: rows=['category', ...]")
+        if not ms:
+            raise ValueError("a matrix needs at least one measure: measures=['revenue', ...]")
+        both = [d for d in cols if d in row_dims]
+        if both or len(set(cols)) < len(cols) or len(set(row_dims)) < len(row_dims):
+            raise ValueError(f"a dimension can be on one axis once: rows={row_dims}, columns={cols}")
         model = context.model
-        super().__init__(title=title, row_header=" / ".join(field_label(model, r) for r in rows))
-        self.context, self.rows = context, list(rows)
-        self.measures = [measures] if isinstance(measures, str) else list(measures)
-        self.column = cols[0] if cols else None
+        super().__init__(title=title, row_header=" / ".join(field_label(model, r) for r in row_dims))
+        self._ready = False
+        self.context, self.rows, self.columns, self.measures = context, row_dims, cols, ms
         self.formats = formats
-        self.expanded: set[tuple[Any, ...]] = {tuple(p) for p in expanded}
-        self._formats = {m: field_format(model, m) for m in self.measures}
-        self._labels = {m: field_label(model, m.split(":")[0]) for m in self.measures}
+        self.expanded = check_paths(expanded, row_dims, "expanded")
+        self.expanded_columns = check_paths(expanded_columns, cols, "expanded_columns")
+        self._formats = {m: field_format(model, m) for m in ms}
+        self._labels = {m: field_label(model, m.split(":")[0]) for m in ms}
         self.on_msg(self._on_event)
+        self._ready = True
 
     # -- queries ---------------------------------------------------------------------------
-    def _grid(self, dims: list[str], filters: list[Filter]) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """(by the column dimension, row totals) at one grain, both from the engine."""
-        order = [(d, "asc") for d in dims]
-        totals = self.context.query(measures=self.measures, dimensions=dims, filters=filters, order=order).df
-        if self.column is None:
-            return pd.DataFrame(), totals
-        by_col = self.context.query(measures=self.measures, dimensions=[*dims, self.column], filters=filters,
-                                    order=[*order, (self.column, "asc")]).df
-        return by_col, totals
+    def _cells(self, dims: list[str], filters: list[Filter], open_cols: set[Path]) -> tuple[pd.DataFrame, Cells]:
+        """One grain of rows against every column depth on screen: (the row totals, cells by (row, column) path)."""
+        cells: Cells = {}
+        totals = pd.DataFrame()
+        for depth in [0, *grains(open_cols, len(self.columns))]:
+            keys = [*dims, *self.columns[:depth]]
+            df = self.context.query(measures=self.measures, dimensions=keys, order=[(k, "asc") for k in keys],
+                                    filters=[*filters, *narrowing(self.columns, open_cols, depth)]).df
+            if depth == 0:
+                totals = df
+            for rec in df[[*keys, *self.measures]].itertuples(index=False, name=None):
+                path = tuple(member_key(k, v) for k, v in zip(keys, rec, strict=False))
+                cells[(path[:len(dims)], path[len(dims):])] = rec[len(keys):]
+        return totals, cells
 
     def refresh(self) -> None:
         start = time.perf_counter()
         try:
-            col_df, grand = self._grid([], [])
-            members = [member_key(self.column, v) for v in col_df[self.column]] if self.column else []
-            total = self._row((), TOTAL, col_df, grand.iloc[0] if len(grand) else None, members, total=True)
-            body = [*self._level((), members), total]
+            open_cols = open_paths(self.expanded_columns, len(self.columns))
+            _, grand = self._cells([], [], open_cols)
+            members: dict[int, list[Path]] = {}
+            for _, col in grand:
+                if col:
+                    members.setdefault(len(col), []).append(col)
+            layout = column_layout(self.columns, members, open_cols, self.measures, self._labels)
+            body = [*self._level((), layout, open_cols), self._row((), TOTAL, grand, layout, total=True)]
         except Exception as exc:  # the page shows why instead of a stale matrix
             self.error = str(exc)
             self.version += 1
             return
-        self._style(body)
+        self._style(body, layout)
         with self.hold_trait_notifications():
             self.error = ""
-            self.header = self._header(members)
+            self.header = layout.header
+            self.header_rows = layout.header_rows
             self.body = body
             self.query_ms = round((time.perf_counter() - start) * 1000, 1)
             self.version += 1
 
-    def _level(self, path: tuple[Any, ...], members: list[Any]) -> list[dict[str, Any]]:
+    def _level(self, path: Path, layout: Layout, open_cols: set[Path]) -> list[dict[str, Any]]:
         """The rows under ``path`` (one level down), each followed by its own children when expanded."""
-        depth = len(path)
-        dims = self.rows[: depth + 1]
+        dims = self.rows[: len(path) + 1]
         filters = [Filter(d, "=", m) for d, m in zip(self.rows, path, strict=False)]
-        by_col, totals = self._grid(dims, filters)
+        totals, cells = self._cells(dims, filters, open_cols)
+        open_rows = {tuple(p) for p in self.expanded}
         out: list[dict[str, Any]] = []
-        for _, rec in totals.iterrows():
-            child = (*path, member_key(dims[-1], rec[dims[-1]]))
-            cells = by_col
-            for d, m in zip(dims, child, strict=True):
-                if len(cells):
-                    cells = cells[[member_key(d, v) == m for v in cells[d]]]
-            out.append(self._row(child, member_label(dims[-1], child[-1]), cells, rec, members))
-            if child in self.expanded and len(child) < len(self.rows):
-                out.extend(self._level(child, members))
+        for rec in totals[dims].itertuples(index=False, name=None):
+            key = tuple(member_key(d, v) for d, v in zip(dims, rec, strict=True))
+            child = (*path, key[-1])
+            out.append(self._row(key, member_label(dims[-1], child[-1]), cells, layout, path=child))
+            if child in open_rows and len(child) < len(self.rows):
+                out.extend(self._level(child, layout, open_cols))
         return out
 
-    def _row(self, path: tuple[Any, ...], label: str, by_col: pd.DataFrame, totals: Any, members: list[Any],
+    def _row(self, key: Path, label: str, cells: Cells, layout: Layout, *, path: Path = (),
              total: bool = False) -> dict[str, Any]:
-        cells: list[dict[str, Any]] = []
-        for member in members:
-            hit = by_col[[member_key(self.column or "", v) == member for v in by_col[self.column]]] \
-                if len(by_col) else by_col
-            cells.extend(self._cell(hit.iloc[0][m] if len(hit) else None, m, False) for m in self.measures)
-        cells.extend(self._cell(None if totals is None else totals[m], m, True) for m in self.measures)
+        out: list[dict[str, Any]] = []
+        for col in layout.columns:
+            values = cells.get((key, col.path))
+            out.extend(self._cell(None if values is None else values[k], m, col.kind)
+                       for k, m in enumerate(self.measures))
         expandable = not total and len(path) < len(self.rows)
         return {"path": list(path), "level": max(len(path) - 1, 0), "label": label, "total": total,
-                "expandable": expandable, "expanded": expandable and tuple(path) in self.expanded, "cells": cells}
+                "expandable": expandable, "expanded": expandable and list(path) in self.expanded, "cells": out}
 
-    def _cell(self, value: Any, measure: str, row_total: bool) -> dict[str, Any]:
+    def _cell(self, value: Any, measure: str, kind: str) -> dict[str, Any]:
         plain = None if value is None or pd.isna(value) else (value.item() if hasattr(value, "item") else value)
         return {"value": plain, "text": format_value(plain, self._formats[measure]), "measure": measure,
-                "row_total": row_total, "style": {}}
+                "row_total": kind == "total", "subtotal": kind == "subtotal", "style": {}}
 
-    def _header(self, members: list[Any]) -> list[dict[str, Any]]:
-        many = len(self.measures) > 1
-        cols = [{"label": f"{member_label(self.column or '', m)}" + (f" · {self._labels[x]}" if many else ""),
-                 "member": m, "measure": x, "row_total": False} for m in members for x in self.measures]
-        label = TOTAL if self.column else ""
-        cols += [{"label": (f"{label} · {self._labels[x]}" if label and many else label or self._labels[x]),
-                  "member": None, "measure": x, "row_total": True} for x in self.measures]
-        return cols
-
-    def _style(self, body: list[dict[str, Any]]) -> None:
-        """Conditional formats per row level over the detail cells (not the totals)."""
+    def _style(self, body: list[dict[str, Any]], layout: Layout) -> None:
+        """Conditional formats over the detail cells, scaled per row level × column depth × measure."""
         if not self.formats:
             return
-        for level in {r["level"] for r in body if not r["total"]}:
-            cells = [c for r in body if r["level"] == level and not r["total"] for c in r["cells"]
-                     if not (c["row_total"] and self.column)]
-            for measure in self.measures:
-                mine = [c for c in cells if c["measure"] == measure]
-                styles = styles_for(pd.DataFrame({measure: [c["value"] for c in mine]}), self.formats)
-                for cell, style in zip(mine, styles, strict=True):
-                    cell["style"] = style.get(measure, {})
+        groups: dict[tuple[int, int, str], list[dict[str, Any]]] = {}
+        for row in body:
+            if row["total"]:
+                continue
+            for col, cell in zip(layout.header, row["cells"], strict=True):
+                if col["kind"] == "member" or not self.columns:  # without columns the total is the detail
+                    groups.setdefault((row["level"], col["level"], cell["measure"]), []).append(cell)
+        for (_, _, measure), mine in groups.items():
+            styles = styles_for(pd.DataFrame({measure: [c["value"] for c in mine]}), self.formats)
+            for cell, style in zip(mine, styles, strict=True):
+                cell["style"] = style.get(measure, {})
 
     # -- interaction -----------------------------------------------------------------------------
     def toggle(self, path: Sequence[Any]) -> None:
         """Expand a row group (or collapse it and everything under it)."""
-        key = tuple(path)
-        if key in self.expanded:
-            self.expanded = {p for p in self.expanded if p[: len(key)] != key}
-        else:
-            self.expanded.add(key)
-        self.refresh()
+        self.expanded = _toggled(self.expanded, check_paths([path], self.rows, "expanded")[0])
+
+    def toggle_column(self, path: Sequence[Any]) -> None:
+        """Expand a column group (or collapse it and everything under it)."""
+        self.expanded_columns = _toggled(self.expanded_columns,
+                                         check_paths([path], self.columns, "expanded_columns")[0])
+
+    @traitlets.validate("expanded")
+    def _valid_rows(self, proposal: Any) -> list[list[Any]]:
+        return check_paths(proposal["value"], self.rows, "expanded")
+
+    @traitlets.validate("expanded_columns")
+    def _valid_columns(self, proposal: Any) -> list[list[Any]]:
+        return check_paths(proposal["value"], self.columns, "expanded_columns")
+
+    @traitlets.observe("expanded", "expanded_columns")
+    def _reshape(self, _change: Any) -> None:
+        if getattr(self, "_ready", False):
+            self.refresh()
 
     def _on_event(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
-        if content.get("event") == "toggle":
+        event = content.get("event")
+        if event == "toggle":
             self.toggle(content.get("path") or [])
+        elif event == "toggle_column":
+            self.toggle_column(content.get("path") or [])
+
+
+def _toggled(paths: list[list[Any]], key: list[Any]) -> list[list[Any]]:
+    """``paths`` with ``key`` added, or without ``key`` and every path under it."""
+    if key in paths:
+        return [p for p in paths if p[: len(key)] != key]
+    return [*paths, key]

@@ -4,14 +4,16 @@ The page (written by the fixture) holds a time chart with a year → quarter →
 hierarchy and a drill-through target, a category chart that cross-filters, a KPI card, a
 table and a matrix, all on one FilterContext. The test clicks real marks (their on-screen
 position comes from the Vega scenegraph), drills down three levels and back up by the Up button
-and the breadcrumb (by keyboard), drills through, and cross-filters. After every step it waits until
-the marks drawn / the KPI / the table / the matrix's grand total show exactly what hand-written
+and the breadcrumb (by keyboard), drills through, and cross-filters; the matrix (columns year →
+quarter) opens its 2024 column group by keyboard and closes it by click. After every step it waits
+until the marks drawn / the KPI / the table / the matrix's cells show exactly what hand-written
 SQL on the same DuckDB file returns. Screenshots go to tests/artifacts/widgets_charts/;
 click-to-numbers times are printed (run with ``-s``). ``BHEEM_CHART_ROWS`` sets the demo size (default 20k).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import time
@@ -55,8 +57,8 @@ timeline = ctx.chart("column", x="order_date.year", y="revenue", hierarchy=time_
 categories = ctx.chart("column", x="category", y="revenue", title="Revenue by category (click to filter)")
 table = ctx.table(measures=["revenue", "orders"], dimensions=["region"], order=[("region", "asc")],
                   title="Revenue by region")
-matrix = ctx.matrix(rows=["category", "subcategory"], columns="channel", measures="revenue", title="Matrix",
-                    expanded=[["Technology"]])
+matrix = ctx.matrix(rows=["category", "subcategory"], columns=["order_date.year", "order_date.quarter"],
+                    measures="revenue", title="Matrix", expanded=[["Technology"]])
 wrap = ipw.Layout(flex_flow="row wrap", grid_gap="12px")
 ipw.VBox([ipw.HBox([revenue, orders], layout=wrap), timeline, categories, ipw.HBox([table, matrix], layout=wrap),
           detail])
@@ -206,6 +208,7 @@ def test_drill_drill_through_and_cross_filter_in_the_browser(served: tuple[str, 
                 ui.expect_numbers("TRUE", "initial", time.perf_counter())
                 ui.expect_marks(TIME_CHART, ui.sql("date_trunc('year', o.order_date)"), "initial", time.perf_counter())
                 ui.shot("01_page")
+                _matrix_column_groups(ui)
                 _drill_three_levels_and_back(ui)
                 _drill_through(ui)
                 _cross_filter(ui)
@@ -221,6 +224,73 @@ def test_drill_drill_through_and_cross_filter_in_the_browser(served: tuple[str, 
     print(f"\nclick-to-numbers seconds (Chromium, Voilà, {ROWS} rows):")
     for step, values in ui.timings.items():
         print(f"  {step}: median {statistics.median(values):.3f} s over {len(values)}")
+
+
+def _matrix_cells(ui: Ui, open_year: str | None) -> dict[str, float | None]:
+    """Every cell the matrix should show, by hand-written SQL: 'row path|column path' (as the page's
+    JSON data attributes) -> revenue of the order lines under both paths."""
+    year, quarter = "date_trunc('year', o.order_date)::DATE", "date_trunc('quarter', o.order_date)::DATE"
+    cats = [r[0] for r in ui.raw.execute(f"SELECT DISTINCT p.category {FROM} ORDER BY 1").fetchall()]
+    subs = [r[0] for r in ui.raw.execute(
+        f"SELECT DISTINCT p.subcategory {FROM} WHERE p.category = 'Technology' ORDER BY 1").fetchall()]
+    row_paths = [[c] for c in cats] + [["Technology", s] for s in subs] + [[]]
+    years = [r[0].isoformat() for r in ui.raw.execute(f"SELECT DISTINCT {year} {FROM} ORDER BY 1").fetchall()]
+    col_paths: list[list[str]] = []
+    for y in years:
+        if y == open_year:
+            quarters = ui.raw.execute(f"SELECT DISTINCT {quarter} {FROM} WHERE {year} = ? ORDER BY 1", [y]).fetchall()
+            col_paths += [[y, q.isoformat()] for (q,) in quarters]
+        col_paths.append([y])
+    col_paths.append([])
+    out: dict[str, float | None] = {}
+    for rp in row_paths:
+        for cp in col_paths:
+            conds = [*zip(["p.category", "p.subcategory"], rp, strict=False), *zip([year, quarter], cp, strict=False)]
+            where = " AND ".join(["TRUE", *(f"{e} = ?" for e, _ in conds)])
+            value = ui.raw.execute(f"SELECT {REVENUE} {FROM} WHERE {where}", [v for _, v in conds]).fetchone()[0]  # type: ignore[index]
+            key = json.dumps(rp, separators=(",", ":")) + "|" + json.dumps(cp, separators=(",", ":"))
+            out[key] = None if value is None else float(value)
+    return out
+
+
+# the matrix shows exactly these cells (no more) with these numbers
+WAIT_MATRIX_JS = """want => {
+    const shown = {};
+    for (const tr of document.querySelectorAll('.bn-matrix tbody tr'))
+        for (const td of tr.querySelectorAll('td')) shown[tr.dataset.path + '|' + td.dataset.colPath] =
+            JSON.parse(td.dataset.value);
+    const keys = Object.keys(want);
+    return Object.keys(shown).length === keys.length && keys.every(k => k in shown
+        && (want[k] === null ? shown[k] === null : Math.abs(shown[k] - want[k]) < 0.005));
+}"""
+
+
+def _matrix_column_groups(ui: Ui) -> None:
+    """Expand the 2024 column group by keyboard: its quarters and a 2024 subtotal column appear; collapse by click."""
+    closed, opened = _matrix_cells(ui, None), _matrix_cells(ui, "2024-01-01")
+    ui.page.wait_for_function(WAIT_MATRIX_JS, arg=closed, timeout=TIMEOUT_MS, polling="raf")
+    matrix = ui.page.locator(".bn-matrix")
+    button = matrix.get_by_role("button", name="Expand column 2024")
+    assert button.get_attribute("aria-expanded") == "false"
+    button.focus()
+    since = time.perf_counter()
+    ui.page.keyboard.press("Enter")
+    ui.page.wait_for_function(WAIT_MATRIX_JS, arg=opened, timeout=TIMEOUT_MS, polling="raf")
+    ui.timings.setdefault("matrix column expand", []).append(time.perf_counter() - since)
+    collapse = matrix.get_by_role("button", name="Collapse column 2024")
+    assert collapse.get_attribute("aria-expanded") == "true"
+    assert ui.page.evaluate("() => document.activeElement.getAttribute('aria-label')") == "Collapse column 2024"
+    assert matrix.locator("thead th").all_inner_texts()[:4] == ["Category / Subcategory", "▸2022", "▸2023", "▾2024"]
+    size = ui.page.viewport_size
+    ui.page.set_viewport_size({"width": 2000, "height": size["height"]})  # the whole matrix, grand total included
+    matrix.scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    matrix.screenshot(path=str(ARTIFACTS / "07_matrix_column_expanded.png"))
+    ui.page.set_viewport_size(size)
+    since = time.perf_counter()
+    collapse.click()
+    ui.page.wait_for_function(WAIT_MATRIX_JS, arg=closed, timeout=TIMEOUT_MS, polling="raf")
+    ui.timings.setdefault("matrix column collapse", []).append(time.perf_counter() - since)
 
 
 def _drill_three_levels_and_back(ui: Ui) -> None:

@@ -74,6 +74,29 @@ def test_matrix_subtotals_come_from_the_engine(model: bn.SemanticModel, raw: duc
     assert "Europe" in bold and "Consumer" not in bold  # subtotal rows are bold, leaves are not
 
 
+def test_matrix_column_groups_close_with_subtotal_columns(model: bn.SemanticModel,
+                                                          raw: duckdb.DuckDBPyConnection) -> None:
+    c = chart("matrix", rows=["region"], columns=["category", "subcategory"], y="avg_discount")
+    scene = c.scenegraph(model)
+    texts = marks(scene, "text")
+    header = [t for t in texts if t["y"] == min(u["y"] for u in texts)]
+    groups = rows(raw, "SELECT DISTINCT p.category, p.subcategory FROM orders o JOIN products p USING (product_id) "
+                       "ORDER BY 1, 2")
+    want = ["Region"]
+    for n, (cat, sub) in enumerate(groups):
+        want.append(f"{cat} / {sub}")
+        if n + 1 == len(groups) or groups[n + 1][0] != cat:
+            want.append(f"{cat} total")
+    assert [t["text"] for t in sorted(header, key=lambda t: t["x"])] == [*want, "Total"]
+    # a subtotal column shows the category's own average, read in the Europe row under its header
+    x = next(t["x"] for t in header if t["text"] == "Technology total")
+    y = next(t["y"] for t in texts if t["text"] == "Europe")
+    shown = next(t["text"] for t in texts if t["x"] == x and t["y"] == y)
+    avg = rows(raw, f"SELECT avg(o.discount) FROM {JOIN} JOIN products p USING (product_id) "
+                    "WHERE c.region = 'Europe' AND p.category = 'Technology'")[0][0]
+    assert shown == f"{avg * 100:.1f}%"
+
+
 def test_kpi_value_delta_target_and_trend(model: bn.SemanticModel, raw: duckdb.DuckDBPyConnection) -> None:
     total, gross = rows(raw, f"SELECT {REVENUE}, sum(o.quantity * o.unit_price)::DOUBLE FROM {JOIN}")[0]
     months = rows(raw, f"SELECT date_trunc('month', o.order_date), {REVENUE} FROM {JOIN} GROUP BY 1 ORDER BY 1")

@@ -3,6 +3,8 @@
 Their :meth:`fetch` returns what the interactive widgets need: a table's rows (with a ``_spark``
 list per row when ``sparkline`` is set), a matrix's cells at every subtotal level (``_row_level``,
 ``_col_level``; rolled-up dimensions are null), a KPI's value, target, previous period and series.
+A static matrix shows every level open: subtotal rows above their children, subtotal columns after
+theirs (the widget in ``bheem_nb.widgets.matrix`` opens and closes them).
 Subtotals are separate engine queries, never sums in Python: a distinct count or an average does
 not add up.
 """
@@ -112,17 +114,15 @@ class Matrix(Visual):
         spec = ctx.spec
         rows, cols, ms = list(spec.rows), list(spec.columns), list(spec.y)
         full_c = len(cols)
-        col_keys = sorted({tuple(r) for r in df[df["_col_level"] == full_c][cols].itertuples(index=False)},
-                          key=lambda k: tuple(str(v) for v in k)) if cols else [()]
-        col_keys = [k for k in col_keys if None not in k]
         header = [" / ".join(ctx.meta(r).label for r in rows)]
         columns: list[tuple[tuple[Any, ...], int, str]] = []
-        for key in [*col_keys, *([None] if cols else [])]:
+        for clevel, key in [*_column_order(df, cols), (0, (None,) * full_c)]:
             for m in ms:
-                label = " / ".join(_text(ctx, c, v) for c, v in zip(cols, key, strict=True)) if key else TOTAL
+                label = " / ".join(_text(ctx, c, v) for c, v in zip(cols[:clevel], key, strict=False)) or TOTAL
+                label = f"{label} total" if 0 < clevel < full_c else label
                 label = label if not cols else (f"{label} · {ctx.meta(m).label}" if len(ms) > 1 else label)
                 header.append(label if cols else ctx.meta(m).label)
-                columns.append((key or (), full_c if key else 0, m))
+                columns.append((key, clevel, m))
         lookup = {(tuple(plain(v) for v in r[:len(rows)]), tuple(plain(v) for v in r[len(rows):len(rows) + full_c]),
                    int(r[-2]), int(r[-1])): r for r in df[[*rows, *cols, *ms, "_row_level", "_col_level"]]
                   .itertuples(index=False)}
@@ -132,7 +132,7 @@ class Matrix(Visual):
             label = TOTAL if level == 0 else _text(ctx, rows[level - 1], key[level - 1])
             line, raw = [label], []
             for ckey, clevel, m in columns:
-                rec = lookup.get((key, tuple(plain(v) for v in ckey) if ckey else (None,) * full_c, level, clevel))
+                rec = lookup.get((key, ckey, level, clevel))
                 value = rec[len(rows) + full_c + ms.index(m)] if rec is not None else None
                 raw.append(value)
                 line.append(ctx.meta(m).text(value))
@@ -154,6 +154,24 @@ class Matrix(Visual):
         grid = Grid(header=header, cells=cells, numeric=[False, *([True] * len(columns))], styles=styles,
                     bold_rows=bold, indent=indent)
         return grid_spec(grid)
+
+
+def _column_order(df: pd.DataFrame, cols: list[str]) -> list[tuple[int, tuple[Any, ...]]]:
+    """Columns in reading order as (level, key padded with None): each group's leaves, then its subtotal."""
+    n = len(cols)
+    if not n:
+        return []
+    keys = sorted({tuple(plain(v) for v in r) for r in df[df["_col_level"] == n][cols].itertuples(index=False)},
+                  key=lambda k: tuple(str(v) for v in k))
+    keys = [k for k in keys if None not in k]
+    out: list[tuple[int, tuple[Any, ...]]] = []
+    for i, key in enumerate(keys):
+        out.append((n, key))
+        after = keys[i + 1] if i + 1 < len(keys) else None
+        for level in range(n - 1, 0, -1):  # close the inner groups first
+            if after is None or after[:level] != key[:level]:
+                out.append((level, key[:level] + (None,) * (n - level)))
+    return out
 
 
 def _row_order(df: pd.DataFrame, rows: list[str]) -> list[tuple[int, tuple[Any, ...]]]:
