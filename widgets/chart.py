@@ -15,11 +15,18 @@ event to the kernel, which decides:
   chart's ``key``, every other view re-queries, the chart itself stays whole and highlights;
 * right-click, or the drill-through button with one mark selected: drill through to ``through``
   (another ChartWidget, which is filtered to the clicked context, or a dashboard URL that opens
-  filtered) with the page's filters, the drill path and the member.
+  filtered) with the page's filters, the drill path and the member. On a chart that explains, the
+  right-click opens the mark's menu instead: *Explain this* and the drill-through;
+* *Explain this* (the menu, or the toolbar's *Explain* button for the selected mark or one picked
+  from a list) runs :func:`bheem_nb.insights.explain.explanation` for the mark against the mark
+  drawn before it and against the whole chart, by ``explain_by`` (default: the page's list,
+  dropdown and tile slicers' fields); ``explanation`` then holds what the panel shows
+  (:mod:`.chart_explain`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -33,6 +40,7 @@ from bheem_nb.charts import chart as make_chart
 from bheem_nb.charts.drill import DrillState, member_label, through_filters, through_url
 from bheem_nb.query.spec import Filter
 
+from .chart_explain import drawn_members, explain_fields, explain_mark
 from .chart_spec import prepare
 from .slicers import CSS, STATIC, field_label
 
@@ -81,13 +89,19 @@ class ChartWidget(anywidget.AnyWidget):
     through_target = traitlets.Unicode("").tag(sync=True)
     through_url = traitlets.Unicode("").tag(sync=True)
     context_label = traitlets.Unicode("").tag(sync=True)
+    #: the members in the order their marks are drawn (the toolbar's "Explain" list)
+    members: traitlets.List[Any] = traitlets.List().tag(sync=True)
+    can_explain = traitlets.Bool(False).tag(sync=True)
+    #: what the explanation panel shows ({} when closed): see :func:`.chart_explain.explain_mark`
+    explanation = traitlets.Dict().tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)
     version = traitlets.Int(0).tag(sync=True)
     query_ms = traitlets.Float(0.0).tag(sync=True)
 
     def __init__(self, context: Any, chart: Any, *, key: str | None = None, title: str | None = None,
                  hierarchy: Sequence[str] | None = None, through: Any = None, through_label: str | None = None,
-                 cross_filter: bool = True, **spec: Any) -> None:
+                 cross_filter: bool = True, explain_by: Sequence[str] | None = None, explain_top: int = 3,
+                 **spec: Any) -> None:
         if not isinstance(chart, Chart):  # a kind name or a spec dict
             chart = make_chart(chart, **({"title": title} if title else {}), **spec)
         self.chart: Chart = chart
@@ -99,6 +113,7 @@ class ChartWidget(anywidget.AnyWidget):
         self.cross_filter = cross_filter and bool(first or levels)
         self.through = through
         self._through_filters: list[Filter] = []
+        self._explain_by, self.explain_top = explain_by, explain_top
         self._seen: tuple[str, ...] | None = None
         super().__init__(title=title or chart.spec.title or "",
                          levels=len(self.state.hierarchy), drill_mode=len(self.state.hierarchy) > 1,
@@ -108,6 +123,8 @@ class ChartWidget(anywidget.AnyWidget):
             self.through_target = name
             self.through_label = through_label or f"Drill through to {name}"
         self._sync_drill()
+        if explain_by is not None:
+            explain_fields(self, explain_by)  # a misspelt field fails here, naming it
         self.on_msg(self._on_event)
 
     # -- what the chart shows -----------------------------------------------------------
@@ -151,8 +168,16 @@ class ChartWidget(anywidget.AnyWidget):
             self.error = ""
             self.spec = spec
             self.member_labels = {str(m): member_label(self.dimension, m) for m in members}
+            self.members = drawn_members(spec, self.dimension) if members else []
+            self.can_explain = bool(self.members) and bool(explain_fields(self, self._explain_by))
             self.query_ms = round((time.perf_counter() - start) * 1000, 1)
             self.version += 1
+        shown = self.explanation.get("member", None) if self.explanation else None
+        if self.explanation and self.can_explain and shown in self.members:
+            with contextlib.suppress(Exception):  # the panel follows the page's filters, like every view
+                self.explain(shown)
+        elif self.explanation:
+            self.close_explanation()
 
     # -- interactions (events from the browser, or called from Python) ---------------------------
     def down(self, member: Any) -> None:
@@ -185,6 +210,22 @@ class ChartWidget(anywidget.AnyWidget):
             label = f"{dimension_label(self.context.model, self.dimension)}: {member_label(self.dimension, member)}"
             self.through.show_context(passed, label)
         return passed
+
+    def explain(self, member: Any, neighbour: Any = None) -> dict[str, Any]:
+        """"Explain this" for a mark: its drivers against ``neighbour`` (default: the mark drawn
+        before it) and against the whole chart; shown in the panel and returned."""
+        label = member_label(self.dimension, member)
+        self.explanation = {"status": "working", "member": member, "label": label, "title": f"Explain {label}"}
+        try:
+            found = explain_mark(self, member, explain_fields(self, self._explain_by), neighbour, self.explain_top)
+        except Exception as exc:  # the panel says why
+            self.explanation = {**self.explanation, "status": "error", "error": str(exc)}
+            raise
+        self.explanation = found
+        return found
+
+    def close_explanation(self) -> None:
+        self.explanation = {}
 
     def show_context(self, filters: Sequence[Filter], label: str) -> None:
         """Be the target of a drill-through: show only ``filters``' slice (``[]`` removes it)."""
@@ -220,3 +261,8 @@ class ChartWidget(anywidget.AnyWidget):
             self.drill_through(content["member"])
         elif event == "clear_context":
             self.show_context([], "")
+        elif event == "explain" and self.can_explain:
+            with contextlib.suppress(Exception):  # the panel shows the error
+                self.explain(content["member"])
+        elif event == "close_explain":
+            self.close_explanation()

@@ -86,6 +86,11 @@ class FilterContext:
         self._filters.clear()
         self.refresh()
 
+    @property
+    def slicers(self) -> dict[str, Any]:
+        """The page's slicers by key (a copy): the fields a page's author offers to slice by."""
+        return dict(self._slicers)
+
     # -- registration and refresh ------------------------------------------------------
     def register(self, view: Any) -> Any:
         """Add a slicer (anything with ``key``, ``clear`` and ``refresh``) or a view; returns it."""

@@ -7,7 +7,7 @@ forecast(model, "revenue", "month", 6).to_vega_lite()
 profile(model, "orders").to_frame()
 """
 
-from bheem_nb.insights.explain import explain
+from bheem_nb.insights.explain import Explanation, explain, explanation
 from bheem_nb.insights.forecast import Forecast, forecast
 from bheem_nb.insights.profile import ColumnProfile, DataProfile, profile
 from bheem_nb.insights.quick import insights
@@ -19,9 +19,11 @@ __all__ = [
     "ColumnProfile",
     "DataProfile",
     "Driver",
+    "Explanation",
     "Forecast",
     "Insight",
     "explain",
+    "explanation",
     "forecast",
     "insights",
     "profile",

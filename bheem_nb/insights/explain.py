@@ -16,6 +16,7 @@ Contribution analysis on engine aggregates (one query per dimension and side):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,25 @@ import numpy as np
 from bheem_nb.insights.source import Source, as_float
 from bheem_nb.insights.types import Driver, fmt_num, fmt_pct, label
 from bheem_nb.query.spec import Filter, QuerySpec
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What :func:`explanation` found: the mark's value, what it is compared with, and the drivers.
+
+    ``compare_value`` is the neighbour's value, or the total's when ``versus_total``; views need
+    both numbers to say "Furniture is $837K below Technology" next to the drivers.
+    """
+
+    measure: str
+    value: float
+    compare_value: float
+    versus_total: bool
+    drivers: list[Driver]
+
+    @property
+    def difference(self) -> float:
+        return self.value - self.compare_value
 
 
 def explain(
@@ -38,6 +58,23 @@ def explain(
 ) -> list[Driver]:
     """The members of ``dimensions`` that explain why the mark (``mark_filters``) differs, ranked by
     the absolute size of their contribution. ``filters`` hold on both sides (the page's slicers)."""
+    return explanation(
+        model, measure, mark_filters, compare_to, dimensions, filters=filters, top=top, user=user
+    ).drivers
+
+
+def explanation(
+    model: Any,
+    measure: str,
+    mark_filters: Sequence[Any],
+    compare_to: str | Sequence[Any] | None = None,
+    dimensions: Sequence[str] = (),
+    *,
+    filters: Sequence[Any] = (),
+    top: int = 10,
+    user: Any = None,
+) -> Explanation:
+    """:func:`explain` with the two totals it compared (the same queries, nothing more)."""
     src = Source(model, tuple(filters), user)
     src.measure(measure)
     mark = _filters(mark_filters)
@@ -54,7 +91,7 @@ def explain(
     for d in dims:
         drivers += _drivers(src, measure, d, mark, other, versus_total, mark_total, compare_total, difference)
     drivers.sort(key=lambda x: -abs(x.contribution))
-    return drivers[:top]
+    return Explanation(measure, mark_total, compare_total, versus_total, drivers[:top])
 
 
 def _filters(given: Sequence[Any]) -> list[Filter]:
