@@ -19,6 +19,8 @@ CUES = {"now", "and", "also", "instead", "only", "just", "then", "but", "same", 
         "without", "split", "break", "make", "as"}
 ABOUT = {("what", "about"), ("how", "about")}
 ADD = {"also", "add", "plus", "too", "and"}
+#: first words that narrow the previous answer's rows ("only corporate customers", "just online orders")
+RESTRICT = {"only", "just"}
 
 
 def is_follow_up(question: str, parsed: Parsed, previous: dict[str, Any] | None) -> bool:
@@ -30,22 +32,25 @@ def is_follow_up(question: str, parsed: Parsed, previous: dict[str, Any] | None)
     if not tokens:
         return False
     cued = tokens[0] in CUES or tuple(tokens[:2]) in ABOUT or "instead" in tokens
-    if parsed.spec is None:
-        return cued
+    if parsed.spec is None:  # "what about profit": a refusal, not the previous answer again
+        return cued and not parsed.unknown
     return cued or not parsed.spec.get("measures")
 
 
 def merge(previous: dict[str, Any], parsed: Parsed, question: str, time_dims: set[str]) -> dict[str, Any]:
     """The previous spec changed by what the follow-up ``parsed`` asked for."""
-    new = parsed.spec or {}
+    new = dict(parsed.spec or {})
     tokens = words(question)
     out = copy.deepcopy(previous)
+    if RESTRICT & set(tokens[:2]) and set(new.get("measures", [])) <= set(parsed.parts.get("row_nouns", [])):
+        new["measures"] = []  # "only corporate customers": which rows, not a new measure
     if new.get("measures") and new["measures"] != out.get("measures"):
-        old_first = (out.get("measures") or [None])[0]
-        out["measures"] = list(new["measures"])
-        out["order"] = [dict(o, field=new["measures"][0]) if o["field"] == old_first else o
-                        for o in out.get("order", [])]
-        out["filters"] = [f for f in out.get("filters", []) if f["field"] != old_first]
+        old_measures = list(out.get("measures") or [])
+        out["measures"] = _swap_measures(old_measures, list(new["measures"]))
+        renamed = dict(zip(old_measures, out["measures"], strict=False))
+        out["order"] = [dict(o, field=renamed.get(o["field"], out["measures"][0]))
+                        if o["field"] in renamed else o for o in out.get("order", [])]
+        out["filters"] = [f for f in out.get("filters", []) if f["field"] not in renamed]
     dims_new = list(new.get("dimensions", []))
     all_of = {d for d in dims_new if _after(tokens, "all", d)}
     if all_of:
@@ -55,8 +60,9 @@ def merge(previous: dict[str, Any], parsed: Parsed, question: str, time_dims: se
         out["dimensions"] = _merge_dims(out.get("dimensions", []), dims_new, tokens, time_dims)
         kept = set(out["dimensions"]) | set(out.get("measures", []))
         out["order"] = [o for o in out.get("order", []) if o["field"] in kept]
-        if any(d.rsplit(".", 1)[0] in time_dims for d in dims_new) and not out.get("limit"):
-            out["order"] = []  # a time series reads in time order
+        if any(d.rsplit(".", 1)[0] in time_dims for d in dims_new) and ("instead" in tokens or not out.get("limit")):
+            out["order"] = []  # a time series reads in time order ("by month instead" of a top 5: every month)
+            out.pop("limit", None)
     if new.get("filters"):
         fields = {f["field"] for f in new["filters"]}
         is_time = fields & time_dims
@@ -70,6 +76,15 @@ def merge(previous: dict[str, Any], parsed: Parsed, question: str, time_dims: se
         target = field if field in out["measures"] else out["measures"][0]
         out["order"] = [{"field": target, "desc": direction == "desc"}]
     return out
+
+
+def _swap_measures(old: list[str], new: list[str]) -> list[str]:
+    """"What about orders" after "revenue this year vs last year" keeps the comparison: one new measure
+    takes the place of the old base measure in every modified form (revenue:ytd -> orders:ytd)."""
+    bases = {m.partition(":")[0] for m in old}
+    if len(new) == 1 and len(bases) == 1 and ":" not in new[0] and any(":" in m for m in old):
+        return [new[0] + m[len(next(iter(bases))):] for m in old]
+    return new
 
 
 def _after(tokens: list[str], word: str, field: str) -> bool:

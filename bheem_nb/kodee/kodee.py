@@ -20,10 +20,11 @@ from typing import Any
 from bheem_nb.errors import BheemError
 from bheem_nb.kodee.answer import Answer, KodeeError
 from bheem_nb.kodee.chart import suggest_chart
+from bheem_nb.kodee.explain import explain
 from bheem_nb.kodee.feedback import FeedbackStore
 from bheem_nb.kodee.followup import is_follow_up, merge
 from bheem_nb.kodee.llm import LLMClient, LLMConfig
-from bheem_nb.kodee.parser import Parsed, explain, parse
+from bheem_nb.kodee.parser import Parsed, parse
 from bheem_nb.kodee.vocab import Vocabulary, build_vocabulary
 from bheem_nb.model.semantic import SemanticModel
 from bheem_nb.security.identity import resolve_user
@@ -129,7 +130,8 @@ class Kodee:
         chart = suggest_chart(result.df, measures=list(spec.get("measures", [])), share=share, labels=labels,
                               formats=formats)
         return Answer(question, sql=result.sql, explanation=explanation, result=result, chart=chart,
-                      confidence=confidence, follow_ups=self.follow_ups(spec), query_spec=spec, source=source)
+                      confidence=confidence, follow_ups=self.follow_ups(spec, len(result)), query_spec=spec,
+                      source=source)
 
     def run_sql(self, sql: str, question: str = "(edited SQL)") -> Answer:
         """Run SQL (e.g. edited in the chat) through ``model.sql(sql, user=)``: guard and RLS apply."""
@@ -164,9 +166,8 @@ class Kodee:
         """Questions this model can answer, for the chat's empty state."""
         v = self.vocab
         measures = [v.label(m) for m in v.measure_order[:3]]
-        with_measures = {m.split(".")[0] for m in v.measure_order}
         # fields of fact and entity tables first (region, category), calendar lookups (month name) last
-        cats = sorted(v.values, key=lambda f: (f.split(".")[0] not in with_measures, len(v.values[f])))
+        cats = self._categories()
         out: list[str] = []
         if measures:
             m = measures[0]
@@ -194,25 +195,39 @@ class Kodee:
             text += f" ({grain})"
         return f"{text} ({modifier.replace('_', ' ')})" if modifier else text
 
-    def follow_ups(self, spec: dict[str, Any]) -> list[str]:
-        """Refinements that make sense after ``spec``."""
+    def follow_ups(self, spec: dict[str, Any], rows: int | None = None) -> list[str]:
+        """Refinements that make sense after ``spec`` (which gave ``rows`` rows); each is a question
+        this conversation can answer next: a time series, a top 5 of more than 5 rows, one value of a
+        field not yet used, another measure."""
         v = self.vocab
         time_dims = set(v.time_dims.values())
         dims = spec.get("dimensions", [])
-        out = []
-        if not any(d.rsplit(".", 1)[0] in time_dims for d in dims):
-            out.append("by month instead" if dims else "by month")
-        if dims and not spec.get("limit"):
-            out.append("top 5")
         filtered = {f["field"] for f in spec.get("filters", [])}
+        measures = spec.get("measures", [])
+        out = []
+        if any(":" in m for m in measures):  # "this year vs last year": split it by a category, not by month
+            cat = next((f for f in self._categories() if f not in dims and f not in filtered), None)
+            if cat is not None:
+                out.append(f"by {v.label(cat)}")
+        elif not any(d.rsplit(".", 1)[0] in time_dims for d in dims):
+            out.append("by month instead" if dims else "by month")
+        if dims and not spec.get("limit") and (rows is None or rows > 5):
+            out.append("top 5")
         for field, values in sorted(v.values.items(), key=lambda kv: len(kv[1])):
             if field not in filtered and field not in dims and len(values) > 1:
                 out.append(f"now only {values[0]}")
                 break
-        others = [m for m in v.measure_order if m not in spec.get("measures", [])]
+        bases = {m.partition(":")[0] for m in measures}
+        others = [m for m in v.measure_order if m not in bases]
         if others:
             out.append(f"what about {v.label(others[0])}")
         return out[:4]
+
+    def _categories(self) -> list[str]:
+        """Text fields to group by, those of tables with measures first, fewest values first."""
+        v = self.vocab
+        with_measures = {m.split(".")[0] for m in v.measure_order}
+        return sorted(v.values, key=lambda f: (f.split(".")[0] not in with_measures, len(v.values[f])))
 
     # -- feedback and audit -------------------------------------------------------------------
     @property

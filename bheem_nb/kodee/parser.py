@@ -15,22 +15,32 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bheem_nb.kodee.text import words
+from bheem_nb.kodee.explain import explain
+from bheem_nb.kodee.phrasing import (
+    BOTTOM,
+    TOP,
+    asks_for_one,
+    clean_number,
+    expand_shared_head,
+    read_comparisons,
+    read_ranking,
+    unknown_noun_phrase,
+)
+from bheem_nb.kodee.text import raw_words, words
 from bheem_nb.kodee.timephrases import TimeIntent, read_time
 from bheem_nb.kodee.vocab import Term, Vocabulary
 
 GRAIN_WORDS = {"year": "year", "quarter": "quarter", "month": "month", "week": "week", "day": "day",
                "date": "day"}
 GROUP_WORDS = {"by", "per", "each", "every", "across", "for", "which", "what", "split", "between", "among", "over"}
-TOP = {"top", "best", "highest", "largest", "biggest", "most", "greatest", "leading", "maximum", "max"}
-BOTTOM = {"bottom", "worst", "lowest", "smallest", "least", "fewest", "minimum", "min"}
-NEGATE = {"not", "excluding", "except", "without", "exclude", "non", "other"}
-COMPARATORS: dict[tuple[str, ...], str] = {
-    ("more", "than"): ">", ("greater", "than"): ">", ("over",): ">", ("above",): ">", ("exceeding",): ">",
-    ("at", "least"): ">=", ("less", "than"): "<", ("fewer", "than"): "<", ("under",): "<", ("below",): "<",
-    ("at", "most"): "<=",
-}
-SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "mn": 1e6, "b": 1e9, "billion": 1e9}
+#: words that may stand between "top 5" / "by" and the noun they apply to ("best selling products")
+_SKIPPED_BEFORE = {"the", "a", "an", "each", "every", "selling", "performing", "earning", "grossing"}
+#: verbs of earning: "what does each channel bring in" asks for the model's main measure
+EARN_VERBS = {"sell", "sold", "selling", "bring", "brought", "make", "made", "generate", "generated", "earn",
+              "earned", "earning"}
+#: words that put the values of a filter side by side ("Germany vs France", "compare A and B")
+SIDE_BY_SIDE = {"versus", "compared", "compare", "comparing", "comparison"}
+NEGATE = {"not", "excluding", "except", "without", "exclude", "non", "other", "outside"}
 _FILLER_WORDS = (
     "a an the of is are was were be been what whats which who how much many show me us give list tell display "
     "get find see please i we our my you your can could would do does did there their in on at to for from "
@@ -38,7 +48,9 @@ _FILLER_WORDS = (
     "it its that this those these as than into vs versus across between among ever so far whole entire "
     "where when about compare compared breakdown broken down split chart plot graph table graphically now "
     "then also just only instead rather same again along order sorted sort ranked rank descending ascending "
-    "up over time trend made generated make bring brought sold sell selling come came look like year"
+    "up over time trend made generated make bring brought sold sell selling come came look like year "
+    "break comparing comparison performance performing earn earned earning stat statistic metric result "
+    "summary overview report kpi"
 )
 FILLER = frozenset(_FILLER_WORDS.split())
 
@@ -63,67 +75,7 @@ class _Mention:
     terms: list[Term]
     group_slot: bool
     negated: bool = False
-
-
-def _number(tokens: list[str], i: int) -> tuple[float, int] | None:
-    """A number at ``tokens[i]`` with an optional scale word: ``1.5 million`` -> (1.5e6, 2)."""
-    if i >= len(tokens):
-        return None
-    tok = tokens[i]
-    m = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)(k|m|b|mn)?", tok)
-    if not m:
-        return None
-    value, used = float(m.group(1)), 1
-    if m.group(2):
-        value *= SCALE[m.group(2)]
-    elif i + 1 < len(tokens) and tokens[i + 1] in SCALE:
-        value *= SCALE[tokens[i + 1]]
-        used = 2
-    return value, used
-
-
-def _clean_number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
-
-
-def _read_ranking(tokens: list[str], used: list[bool]) -> tuple[str | None, int | None]:
-    """"top 5", "bottom 3", "highest" -> (direction, limit)."""
-    direction, limit = None, None
-    for i, t in enumerate(tokens):
-        if used[i] or t not in TOP | BOTTOM:
-            continue
-        if t in ("most", "least") and i + 1 < len(tokens) and tokens[i + 1] in ("recent",):
-            continue
-        direction = "desc" if t in TOP else "asc"
-        used[i] = True
-        num = _number(tokens, i + 1)
-        if num is not None and num[0] >= 1 and num[1] == 1 and float(num[0]).is_integer():
-            limit = int(num[0])
-            used[i + 1] = True
-    if direction and limit is None:  # "which 3 cities sell the most"
-        for i, t in enumerate(tokens[:-1]):
-            nxt = tokens[i + 1]
-            if t in ("which", "what", "the") and nxt.isdigit() and 0 < int(nxt) < 1000 and not used[i + 1]:
-                limit = int(nxt)
-                used[i + 1] = True
-                break
-    return direction, limit
-
-
-def _read_comparisons(tokens: list[str], used: list[bool]) -> list[tuple[int, str, float]]:
-    """"over 1 million" -> [(position, ">", 1e6)]; the measure is found next to it later."""
-    found = []
-    for i in range(len(tokens)):
-        for phrase, op in COMPARATORS.items():
-            n = len(phrase)
-            if tuple(tokens[i:i + n]) == phrase and not any(used[i:i + n]):
-                num = _number(tokens, i + n)
-                if num is None:
-                    continue
-                for k in range(i, i + n + num[1]):
-                    used[k] = True
-                found.append((i, op, num[0]))
-    return found
+    ranked: bool = False  # right after "top 5", "best", "3"
 
 
 def _find_mentions(tokens: list[str], used: list[bool], vocab: Vocabulary) -> list[_Mention]:
@@ -139,10 +91,14 @@ def _find_mentions(tokens: list[str], used: list[bool], vocab: Vocabulary) -> li
                 continue
             terms = vocab.terms.get(tuple(tokens[i:i + n]))
             if terms:
-                prev = [t for t in tokens[max(0, i - 3):i] if t not in ("the", "a", "an", "each", "every")]
-                slot = bool(prev) and (prev[-1] in GROUP_WORDS or prev[-1] in TOP | BOTTOM or prev[-1].isdigit())
+                prev = [t for t in tokens[max(0, i - 3):i] if t not in _SKIPPED_BEFORE]
+                ranked = bool(prev) and (prev[-1] in TOP | BOTTOM or prev[-1].isdigit())
+                slot = ranked or (bool(prev) and prev[-1] in GROUP_WORDS)
+                last = mentions[-1] if mentions else None
+                if last is not None and last.end == i and last.ranked and all(t.kind == "value" for t in last.terms):
+                    slot = True  # "top 5 office supplies products": a value between the ranking and its noun
                 negated = bool(prev) and prev[-1] in NEGATE
-                mentions.append(_Mention(i, i + n, terms, slot, negated))
+                mentions.append(_Mention(i, i + n, terms, slot, negated, ranked))
                 for k in range(i, i + n):
                     used[k] = True
                 i += n
@@ -154,36 +110,42 @@ def _find_mentions(tokens: list[str], used: list[bool], vocab: Vocabulary) -> li
 
 def parse(question: str, vocab: Vocabulary, *, default_measure: str | None = None) -> Parsed:
     """Read ``question`` against ``vocab``; ``Parsed.spec`` is None when it cannot be answered."""
-    tokens = words(question)
+    tokens, raw = expand_shared_head(words(question), raw_words(question), vocab)
     used = [False] * len(tokens)
-    direction, limit = _read_ranking(tokens, used)
-    comparisons = _read_comparisons(tokens, used)
+    direction, limit = read_ranking(tokens, used)
+    comparisons = read_comparisons(tokens, used)
     preview = _find_mentions(tokens, list(used), vocab)
     first = next((t.field for m in preview for t in m.terms if t.kind == "measure"), default_measure or "")
     time_dim = vocab.time_dims.get(first.split(".")[0]) or next(iter(vocab.time_dims.values()), "")
     time = read_time(tokens, used, time_dim) if time_dim else TimeIntent()
     mentions = _find_mentions(tokens, used, vocab)
-    measures, dims, filters, sort_measure = _interpret(mentions, vocab, tokens)
+    reading = _interpret(mentions, vocab, tokens)
+    measures, dims, filters = reading.measures, reading.dims, reading.filters
     for i, t in enumerate(tokens):
         if not used[i] and t in GRAIN_WORDS and time_dim:
             used[i] = True
+            reading.noun_last.append(i)
             name = f"{time_dim}.{GRAIN_WORDS[t]}"
             if name not in dims:
                 dims.append(name)
-    unknown = [t for i, t in enumerate(tokens)
-               if not used[i] and t not in FILLER and t not in NEGATE and not t.isdigit()]
+    unknown_at = {i for i, t in enumerate(tokens)
+                  if not used[i] and t not in FILLER and t not in NEGATE and not t.isdigit()}
+    unknown = [tokens[i] for i in sorted(unknown_at)]
+    if unknown_noun_phrase(unknown_at, reading.measure_spans):
+        return _cannot(question, unknown, vocab)
     for pos, op, value in comparisons:
         target = _nearest_measure(mentions, pos, vocab) or (measures[0] if measures else None)
         if target is not None:
             if target not in measures:
                 measures.append(target)
-            filters.append({"field": target, "op": op, "values": [_clean_number(value)]})
-    if not measures and default_measure and (direction or filters or time.filters or time.flags):
+            filters.append({"field": target, "op": op, "values": [clean_number(value)]})
+    earns = dims and EARN_VERBS & set(tokens)
+    if not measures and default_measure and (direction or filters or time.filters or time.flags or earns):
         measures.append(default_measure)
     asked = dims or filters or time.filters or time.flags or direction or limit
     if not measures and (unknown or not asked):
         return _cannot(question, unknown, vocab)
-    if "versus" in tokens or "compared" in tokens:  # "Germany vs France": one row each, side by side
+    if SIDE_BY_SIDE & set(tokens):  # "Germany vs France": one row each, side by side
         for f in filters:
             if f["op"] == "in" and len(f["values"]) > 1 and f["field"] not in dims:
                 dims.append(f["field"])
@@ -192,11 +154,11 @@ def parse(question: str, vocab: Vocabulary, *, default_measure: str | None = Non
     if time.years and len(time.years) > 1 and not any(d.startswith(time_dim) for d in dims):
         dims.append(f"{time_dim}.year")
     spec: dict[str, Any] = {"measures": measures, "dimensions": dims, "filters": filters}
-    order_field = sort_measure or (measures[0] if measures else None)
+    order_field = reading.sort_measure or (measures[0] if measures else None)
     has_time = any(d.startswith(time_dim + ".") or d == time_dim for d in dims) if time_dim else False
     if direction and order_field:
         spec["order"] = [{"field": order_field, "desc": direction == "desc"}]
-        if limit is None and _singular_question(question):
+        if limit is None and _singular_question(question, tokens, raw, reading.noun_last):
             limit = 1
     elif order_field and dims and not has_time:
         spec["order"] = [{"field": order_field, "desc": True}]
@@ -207,17 +169,28 @@ def parse(question: str, vocab: Vocabulary, *, default_measure: str | None = Non
                     _suggest(unknown, vocab), time.flags)
     if unknown:
         parsed.explanation += f" (ignored: {', '.join(unknown)})"
-    parsed.parts = {"direction": direction, "limit": limit}
+    parsed.parts = {"direction": direction, "limit": limit, "row_nouns": reading.row_nouns}
     return parsed
 
 
-def _interpret(mentions: list[_Mention], vocab: Vocabulary,
-               tokens: list[str]) -> tuple[list[str], list[str], list[dict[str, Any]], str | None]:
-    measures: list[str] = []
-    dims: list[str] = []
+@dataclass
+class _Reading:
+    """What the mentions mean: the query parts, and where in the question they were said."""
+
+    measures: list[str] = field(default_factory=list)
+    dims: list[str] = field(default_factory=list)
+    filters: list[dict[str, Any]] = field(default_factory=list)
+    sort_measure: str | None = None
+    measure_spans: list[tuple[int, int]] = field(default_factory=list)
+    noun_last: list[int] = field(default_factory=list)  # last token of each grouping noun
+    row_nouns: list[str] = field(default_factory=list)  # "corporate customers": the rows, maybe not a measure
+
+
+def _interpret(mentions: list[_Mention], vocab: Vocabulary, tokens: list[str]) -> _Reading:
+    r = _Reading()
+    measures, dims = r.measures, r.dims
     values: dict[str, list[Any]] = {}
     negated: dict[str, bool] = {}
-    sort_measure = None
     field_mentions = {t.field for m in mentions for t in m.terms if t.kind == "dimension"}
     previous: _Mention | None = None
     for m in mentions:
@@ -235,23 +208,28 @@ def _interpret(mentions: list[_Mention], vocab: Vocabulary,
                 t.kind == "value" and t.field == dim.field for n in mentions for t in n.terms)
             if dim.field not in dims and not names_a_filter:
                 dims.append(dim.field)
+                r.noun_last.append(m.end - 1)
         elif meas is not None:
-            if measures and prev_mention is not None and prev_mention.end == m.start and any(
-                    t.kind == "value" for t in prev_mention.terms):
-                continue  # "revenue excluding cancelled orders": the rows are orders, not a second measure
+            after_value = prev_mention is not None and prev_mention.end == m.start and any(
+                t.kind == "value" for t in prev_mention.terms)
+            if after_value:
+                r.row_nouns.append(meas.field)
+                if measures:
+                    continue  # "revenue excluding cancelled orders": the rows are orders, not a second measure
+            r.measure_spans.append((m.start, m.end))
             if meas.field not in measures:
                 measures.append(meas.field)
             prev = tokens[m.start - 1] if m.start else ""
             if (prev == "by" and len(measures) > 1) or (prev == "by" and dims):
-                sort_measure = meas.field
-    filters: list[dict[str, Any]] = []
+                r.sort_measure = meas.field
+    filters = r.filters
     for fname, vals in values.items():
         op = "not_in" if negated[fname] else "in"
         if len(vals) == 1 and not negated[fname]:
             filters.append({"field": fname, "op": "=", "values": vals})
         else:
             filters.append({"field": fname, "op": op, "values": vals})
-    return measures, dims, filters, sort_measure
+    return r
 
 
 def _pick_value(terms: list[Term], mentioned: set[str], vocab: Vocabulary) -> Term:
@@ -309,8 +287,12 @@ def _apply_flags(measures: list[str], dims: list[str], filters: list[dict[str, A
     return out
 
 
-def _singular_question(question: str) -> bool:
-    """"Which region has the most revenue?" asks for one row; "which regions have ..." for several."""
+def _singular_question(question: str, tokens: list[str], raw: list[str], noun_last: list[int]) -> bool:
+    """"Which region has the most revenue?" asks for one row; "which regions have ..." for several.
+    The grouping noun's number decides; a question without one falls back to its verb."""
+    one = asks_for_one(tokens, raw, noun_last)
+    if one is not None:
+        return one
     text = question.lower()
     return bool(re.match(r"\s*(which|what|who)\b", text)) and bool(re.search(
         r"\b(has|had|is|was|did|does|sold|sells|made|makes|generated|brought|got|gets)\b", text))
@@ -333,56 +315,3 @@ def _cannot(question: str, unknown: list[str], vocab: Vocabulary) -> Parsed:
     measures = ", ".join(vocab.label(m) for m in vocab.measure_order[:8])
     text = f"I cannot answer this from the model.{what}{hint} The measures I know: {measures}."
     return Parsed(None, text, 0.0, unknown, suggestions)
-
-
-def explain(spec: dict[str, Any], vocab: Vocabulary) -> str:
-    """One sentence saying what a spec computes, in the model's own labels."""
-    def lbl(name: str) -> str:
-        base, _, mod = name.partition(":")
-        if "." in base and base.split(".")[-1] in GRAIN_WORDS.values():
-            return base.split(".")[-1]
-        text = vocab.label(base) if "." in base else base.replace("_", " ")
-        return f"{text} ({mod.replace('_', ' ')})" if mod else text
-
-    if spec.get("measures"):
-        parts = [", ".join(lbl(m) for m in spec["measures"])]
-        if spec.get("dimensions"):
-            parts.append("by " + ", ".join(lbl(d) for d in spec["dimensions"]))
-    else:
-        parts = ["the " + " and ".join(lbl(d) for d in spec.get("dimensions", [])) + " values"]
-    for f in spec.get("filters", []):
-        vals = f.get("values", [])
-        if f["field"] in vocab.time_dims.values():
-            parts.append(_time_text(f))
-            continue
-        shown = " or ".join(str(v) for v in vals) if f["op"] in ("in", "=") else ", ".join(str(v) for v in vals)
-        verb = {"=": "is", "in": "is", "not_in": "is not", ">": "above", ">=": "at least", "<": "below",
-                "<=": "at most"}.get(f["op"], f["op"])
-        parts.append(f"where {lbl(f['field'])} {verb} {shown}")
-    order = spec.get("order")
-    if order and spec.get("limit"):
-        parts.append(f"{'top' if order[0]['desc'] else 'bottom'} {spec['limit']} by {lbl(order[0]['field'])}")
-    elif order:
-        parts.append(f"sorted by {lbl(order[0]['field'])}, {'highest' if order[0]['desc'] else 'lowest'} first")
-    text = parts[0] + " " + parts[1] if len(parts) > 1 and parts[1].startswith("by ") else parts[0]
-    rest = parts[2:] if len(parts) > 1 and parts[1].startswith("by ") else parts[1:]
-    text = ", ".join([text, *rest])
-    return text[0].upper() + text[1:] + "."
-
-
-def _time_text(f: dict[str, Any]) -> str:
-    """"in 2024", "the last 30 days", "last month", "from 2025-03-01 to 2025-03-31" for a time filter."""
-    op, vals = f["op"], list(f.get("values", []))
-    if op == "relative_date" and len(vals) == 2:
-        n, unit = int(vals[0]), str(vals[1]).rstrip("s")
-        return f"the last {-n} {unit}s" if n < 0 else f"the next {n} {unit}s"
-    if op == "relative_period" and len(vals) == 2:
-        k, unit = int(vals[0]), str(vals[1]).rstrip("s")
-        return {0: f"this {unit} to date", -1: f"last {unit}", 1: f"next {unit}"}.get(k, f"{unit} {k:+d}")
-    if op in ("date_range", "between") and len(vals) == 2:
-        lo, hi = str(vals[0])[:10], str(vals[1])[:10]
-        if lo[5:] == "01-01" and hi[5:] == "12-31":
-            return f"in {lo[:4]}" if lo[:4] == hi[:4] else f"{lo[:4]}-{hi[:4]}"
-        return f"from {lo} to {hi}"
-    verb = {">=": "since", ">": "after", "<": "before", "<=": "up to"}.get(op, op)
-    return f"{verb} {', '.join(str(v)[:10] for v in vals)}"

@@ -14,7 +14,9 @@ _SPELLED = {"avg": "average", "qty": "quantity", "num": "number", "no": "number"
             "percentage": "percent", "%": "percent", "amt": "amount", "weekly": "week", "monthly": "month",
             "quarterly": "quarter", "yearly": "year", "annual": "year", "annually": "year", "daily": "day"}
 _KEEP = {"status", "sales", "analysis", "is", "this", "us", "has", "was", "less", "across", "business", "gross",
-         "series", "plus", "yes", "as", "bus", "its", "thus", "versus"}
+         "series", "plus", "yes", "as", "bus", "its", "thus", "versus", "does", "goes"}
+#: "US" / "U.S." in capitals is the country, not the pronoun "us"
+_US = re.compile(r"\bU\.?S\.?(?:A\.?)?(?![A-Za-z])")
 
 
 def singular(word: str) -> str:
@@ -30,7 +32,11 @@ def singular(word: str) -> str:
     return word
 
 
+def raw_words(text: str) -> list[str]:
+    """The tokens of ``text`` as written (lower case), one per token of :func:`words`."""
+    return _TOKEN.findall(_US.sub("USA", text).lower().replace("_", " ").replace("'s", ""))
+
+
 def words(text: str) -> list[str]:
     """The comparable tokens of ``text``: ``"Avg. Order-Values"`` -> ``["average", "order", "value"]``."""
-    raw = _TOKEN.findall(text.lower().replace("_", " ").replace("'s", ""))
-    return [singular(_SPELLED.get(w, w)) for w in raw]
+    return [singular(_SPELLED.get(w, w)) for w in raw_words(text)]

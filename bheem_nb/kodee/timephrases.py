@@ -15,6 +15,10 @@ from typing import Any
 UNITS = {"day": "day", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december"]
+#: a month by its name or its usual short form ("jan", "sept")
+MONTH_NUMBER = {**{m: i + 1 for i, m in enumerate(MONTHS)}, **{m[:3]: i + 1 for i, m in enumerate(MONTHS)},
+                "sept": 9}
+_RANGE = {"to", "and", "through", "thru", "until", "till"}
 _LAST = {"last", "past", "previous", "prior", "trailing"}
 _THIS = {"this", "current"}
 _IN = {"in", "during", "for", "of", "from", "within"}
@@ -38,6 +42,7 @@ FLAGS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("cumulative",), "running_total"),
     (("share", "of", "total"), "share"),
     (("percent", "of", "total"), "share"),
+    (("percent", "of"), "share"),
     (("share",), "share"),
     (("proportion",), "share"),
 )
@@ -76,7 +81,7 @@ def read_time(tokens: list[str], used: list[bool], time_dim: str) -> TimeIntent:
             i += 1
             continue
         n = _match_flag(tokens, i, intent) or _match_relative(tokens, i, intent, time_dim) \
-            or _match_absolute(tokens, i, intent, time_dim)
+            or _match_range(tokens, i, intent, time_dim) or _match_absolute(tokens, i, intent, time_dim)
         if n:
             for k in range(i, i + n):
                 used[k] = True
@@ -118,6 +123,41 @@ def _match_relative(tokens: list[str], i: int, intent: TimeIntent, time_dim: str
     return 0
 
 
+def _period(tokens: list[str], j: int) -> tuple[str, int, int | None, int] | None:
+    """A month or quarter at ``tokens[j]``, with its year when one follows: (unit, number, year, tokens used)."""
+    word = tokens[j] if j < len(tokens) else ""
+    if word in MONTH_NUMBER:
+        unit, n = "month", MONTH_NUMBER[word]
+    elif len(word) == 2 and word[0] == "q" and word[1] in "1234":
+        unit, n = "quarter", int(word[1])
+    else:
+        return None
+    year = _year(tokens[j + 1]) if j + 1 < len(tokens) else None
+    return unit, n, year, 2 if year else 1
+
+
+def _match_range(tokens: list[str], i: int, intent: TimeIntent, time_dim: str) -> int:
+    """"January to June 2025", "between March and May 2024", "Nov 2024 to Feb 2025", "Q1-Q3 2025"."""
+    lead = 1 if tokens[i] in _IN or tokens[i] == "between" else 0
+    first = _period(tokens, i + lead)
+    if first is None:
+        return 0
+    j = i + lead + first[3]
+    conj = 1 if j < len(tokens) and tokens[j] in _RANGE else 0
+    second = _period(tokens, j + conj)
+    if second is None or second[0] != first[0] or second[2] is None or (not conj and first[2] is not None):
+        return 0
+    size = 1 if first[0] == "month" else 3
+    end_year = second[2]
+    start_year = first[2] if first[2] is not None else end_year - (first[1] > second[1])
+    start = dt.date(start_year, (first[1] - 1) * size + 1, 1)
+    end = _month_end(end_year, second[1] * size)
+    if start > end:
+        return 0
+    intent.filters.append({"field": time_dim, "op": "date_range", "values": [_iso(start), _iso(end)]})
+    return j + conj + second[3] - i
+
+
 def _match_absolute(tokens: list[str], i: int, intent: TimeIntent, time_dim: str) -> int:
     t = tokens[i]
     lead = 1 if t in _IN or t in ("since", "before", "after", "between") else 0
@@ -130,8 +170,8 @@ def _match_absolute(tokens: list[str], i: int, intent: TimeIntent, time_dim: str
         start, end = dt.date(y, 3 * q - 2, 1), _month_end(y, 3 * q)
         intent.filters.append({"field": time_dim, "op": "date_range", "values": [_iso(start), _iso(end)]})
         return lead + 2
-    if word in MONTHS and _year(follow):
-        y, m = _year(follow), MONTHS.index(word) + 1
+    if word in MONTH_NUMBER and _year(follow):
+        y, m = _year(follow), MONTH_NUMBER[word]
         assert y is not None
         intent.filters.append({"field": time_dim, "op": "date_range",
                                "values": [_iso(dt.date(y, m, 1)), _iso(_month_end(y, m))]})

@@ -24,6 +24,7 @@ VALUE_ALIASES: dict[str, tuple[str, ...]] = {
     "united kingdom": ("uk", "britain", "great britain"), "united states": ("usa", "u s a"),
     "united arab emirates": ("uae",), "south korea": ("korea",), "new zealand": ("nz",),
 }
+_ALIASES = {tuple(words(k)): v for k, v in VALUE_ALIASES.items()}  # "united states" is words "united state"
 #: a table's name (singular) alone may mean the dimension that names its rows: ``name``, ``title``
 #: or ``<table>_name`` (customers.name, products.product_name)
 NAMING_DIMENSIONS = ("name", "title")
@@ -131,5 +132,5 @@ def _add_values(model: SemanticModel, vocab: Vocabulary, user: Any) -> None:
         vocab.values[f.qualified] = values
         for v in values:
             vocab.add(v, "value", f.qualified, v)
-            for alias in VALUE_ALIASES.get(" ".join(words(v)), ()):
+            for alias in _ALIASES.get(tuple(words(v)), ()):
                 vocab.add(alias, "value", f.qualified, v)
