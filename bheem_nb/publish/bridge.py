@@ -7,18 +7,30 @@ become custom widget messages; this class answers them through the :class:`Publi
 the parameter policy, row-level security and the audit log apply.
 
 Methods: getFilters, setFilters, clearFilters, refresh, exportData, getPages, setPage.
+
+Every request gets an answer. A refusal the viewer can act on (policy, bad parameter) carries its
+message; any other failure answers with a generic message and a reference, and the details (type,
+message, traceback, scrubbed of passwords and tokens) go to the server log under that reference,
+never to the page: no SQL, secret or traceback reaches the host page.
 """
 
 from __future__ import annotations
 
 import functools
 import io
+import logging
+import os
+import secrets
+import sys
+import traceback
 from typing import TYPE_CHECKING, Any
 
 import anywidget
 import traitlets
 
+from bheem_nb.connectors.base import redact
 from bheem_nb.errors import BheemError
+from bheem_nb.publish.redact import redact_tokens
 from bheem_nb.widgets.slicers import STATIC
 
 if TYPE_CHECKING:
@@ -26,6 +38,37 @@ if TYPE_CHECKING:
     from bheem_nb.store.audit import AuditLog
 
 EXPORT_FORMATS = {"csv": "text/csv", "json": "application/json"}
+INTERNAL_ERROR = ("the dashboard could not answer {method} (an internal error, reference {ref}); "
+                  "the dashboard owner can find the details in the server log under that reference")
+
+
+class _ServerLog(logging.Handler):
+    """Writes to the server's log, never to the page.
+
+    In a kernel, ipykernel forwards ``sys.stderr`` and file descriptor 2 to the page's websocket;
+    ``sys.stderr.fileno()`` is its copy of the original stderr, which Voilà's log receives.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            os.write(_server_fd(), (self.format(record) + "\n").encode("utf-8", "replace"))
+        except Exception:
+            self.handleError(record)
+
+
+def _server_fd() -> int:
+    for stream in (sys.stderr, sys.__stderr__):
+        try:
+            return int(stream.fileno())  # type: ignore[union-attr]
+        except (AttributeError, OSError, ValueError):
+            continue
+    return 2
+
+
+log = logging.getLogger("bheem_nb.publish.bridge")
+log.propagate = False  # a root handler a notebook set up (basicConfig) would write to the page
+if not any(isinstance(h, _ServerLog) for h in log.handlers):
+    log.addHandler(_ServerLog())
 
 
 @functools.cache
@@ -70,7 +113,19 @@ class EmbedBridge(anywidget.AnyWidget):
             message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
             self.send({"type": "response", "id": rid, "ok": False, "error": str(message)})
             return
+        except Exception as exc:  # the host page must get an answer, not a timeout
+            self.send({"type": "response", "id": rid, "ok": False, "error": self._internal(exc, rid, method)})
+            return
         self.send({"type": "response", "id": rid, "ok": True, "result": result})
+
+    def _internal(self, exc: Exception, rid: str, method: str) -> str:
+        """Log ``exc`` for the owner (scrubbed of passwords and tokens); the page's message names only a reference."""
+        ref = secrets.token_hex(4)
+        details = redact(redact_tokens("".join(traceback.format_exception(exc)).rstrip()))
+        log.error("embed bridge: request %s (%s) on dashboard %r failed, reference %s:\n%s",
+                  redact_tokens(rid[:64]), redact_tokens(method[:64]), self.dashboard, ref, details)
+        safe = method if method.isidentifier() and len(method) <= 32 else "the request"
+        return INTERNAL_ERROR.format(method=safe, ref=ref)
 
     def handle(self, method: str, params: dict[str, Any]) -> Any:
         """One SDK request; raises with a message the host page can show."""

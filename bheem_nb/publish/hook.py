@@ -6,15 +6,19 @@
 1. verifies ``?embed_token=`` (signature, algorithm, audience, expiry, dashboard scope, revocation,
    parameter policy, allowed origins), or else applies the configured sign-in (a trusted proxy's
    user header, or anonymous when ``sign_in: none``);
-2. writes an audit row: ``view`` when the page opens, ``auth`` with the reason when it is refused;
+2. writes an audit row: ``view`` when the page opens, ``auth`` with the reason when it is refused
+   (and a warning line in the server log);
 3. injects a first cell that hands the verified viewer to the kernel (:func:`session.begin`).
 
-A refusal is an HTTP 401/403 with a one-line reason; the kernel is never started.
+A refusal is an HTTP 401/403 with a one-line reason; the kernel is never started. The token itself
+never reaches the audit log, the server log or the reason: messages are scrubbed of it, and the
+``voila.py`` that ``bheem serve`` writes redacts it from tornado's access log (:mod:`.redact`).
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import re
 from pathlib import Path
 from typing import Any, NoReturn
@@ -25,15 +29,16 @@ from tornado.web import HTTPError
 from bheem_nb.errors import BheemError
 from bheem_nb.publish.config import PublishConfig, load_config
 from bheem_nb.publish.policy import DashboardPolicy
+from bheem_nb.publish.redact import TOKEN_ARG, scrub
 from bheem_nb.publish.revocations import Revocations
 from bheem_nb.publish.session import Viewer
 from bheem_nb.publish.tokens import EmbedTokenError, verify_embed_token
 from bheem_nb.security.identity import User
 from bheem_nb.store.audit import AuditLog
 
-TOKEN_ARG = "embed_token"
 SESSION_CELL_TAG = "bheem-session"
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+")
+log = logging.getLogger("bheem_nb.publish.hook")
 
 
 @functools.cache
@@ -58,11 +63,11 @@ def prelaunch_hook(handler: Any, notebook: nbformat.NotebookNode, cwd: str) -> n
     try:
         viewer = resolve_viewer(handler, notebook, dashboard, config, revocations)
     except EmbedTokenError as exc:
-        _refuse(audit, dashboard, exc.reason, str(exc), 403)
+        _refuse(handler, audit, dashboard, exc.reason, str(exc), 403)
     except _SignInError as exc:
-        _refuse(audit, dashboard, "sign_in", str(exc), 401)
+        _refuse(handler, audit, dashboard, "sign_in", str(exc), 401)
     except BheemError as exc:
-        _refuse(audit, dashboard, "policy", str(exc), 403)
+        _refuse(handler, audit, dashboard, "policy", str(exc), 403)
     handler.set_header("Content-Security-Policy", frame_ancestors(viewer.origins))
     audit.record("view", user=viewer.user,
                  payload={"dashboard": dashboard, "via": viewer.via, "jti": viewer.jti,
@@ -126,9 +131,14 @@ def frame_ancestors(origins: tuple[str, ...]) -> str:
     return " ".join(["frame-ancestors 'self'", *clean])
 
 
-def _refuse(audit: AuditLog, dashboard: str, reason: str, message: str, status: int) -> NoReturn:
-    audit.record("auth", status="error", error=message, payload={"dashboard": dashboard, "reason": reason})
-    raise HTTPError(status, reason=_one_line(message))
+def _refuse(handler: Any, audit: AuditLog, dashboard: str, reason: str, message: str, status: int) -> NoReturn:
+    """Audit and log the refusal (scrubbed of the token), then answer ``status`` with a one-line reason."""
+    text = _one_line(scrub(message, handler.get_query_argument(TOKEN_ARG, None)))
+    ip = handler.request.remote_ip
+    audit.record("auth", status="error", error=text, payload={"dashboard": dashboard, "reason": reason,
+                                                               "remote_ip": ip})
+    getattr(handler, "log", log).warning("refused dashboard %r for %s (%s): %s", dashboard, ip, reason, text)
+    raise HTTPError(status, reason=text)
 
 
 def _one_line(text: str) -> str:

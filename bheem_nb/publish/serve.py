@@ -26,6 +26,9 @@ ERROR_TEXT = "The dashboard owner can see the details in the server log."
 VOILA_CONFIG = f"""\
 # written by bheem serve: the viewer's identity is decided on the server before the kernel starts
 from bheem_nb.publish.hook import prelaunch_hook
+from bheem_nb.publish.redact import install_log_redaction
+
+install_log_redaction()  # ?embed_token= never reaches a log line (tornado logs the URI of a 403 or 404)
 
 c.VoilaConfiguration.prelaunch_hook = prelaunch_hook
 c.VoilaConfiguration.allow_template_override = "NOTEBOOK"

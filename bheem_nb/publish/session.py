@@ -68,6 +68,9 @@ def begin(payload: str) -> None:
     global _viewer
     if _viewer is not None:
         raise SecurityError("the viewer of this page is already set by the server")
+    from bheem_nb.publish.redact import install_log_redaction
+
+    install_log_redaction()  # the kernel's logs reach the server log too, and its env holds the page URL
     _viewer = Viewer.from_json(payload)
     set_current_user(_viewer.user)
 

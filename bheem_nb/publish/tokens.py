@@ -5,9 +5,10 @@
     claims = verify_embed_token(token, dashboard="sales", config=cfg)
 
 Verification pins the configured algorithm (``alg: none`` and HS256 signed with the RSA public key
-both fail), requires ``aud``, ``iat``, ``exp``, ``jti`` and the dashboard claim, allows the
-configured clock leeway and checks the revocation list. Tokens never carry roles: an embedded
-viewer cannot lift row-level security.
+both fail), requires ``iss``, ``aud``, ``sub``, ``iat``, ``exp``, ``jti`` and the dashboard claim
+(a missing one is named), allows the configured clock leeway (a token issued further in the future
+is refused as ``not_yet_valid``) and checks the revocation list. Tokens never carry roles: an
+embedded viewer cannot lift row-level security.
 """
 
 from __future__ import annotations
@@ -106,6 +107,10 @@ def verify_embed_token(token: str, *, dashboard: str, config: PublishConfig,
                           issuer=config.issuer, leeway=config.leeway_s, options={"require": list(REQUIRED)})
     except jwt.ExpiredSignatureError:
         raise EmbedTokenError("expired", "embed token has expired; ask the host application for a new one") from None
+    except jwt.ImmatureSignatureError:
+        raise EmbedTokenError("not_yet_valid", f"embed token is not valid yet: its iat (or nbf) is more than "
+                                               f"{config.leeway_s} s (leeway_s) in the future; check the clock "
+                                               "of the server that signs the tokens") from None
     except jwt.InvalidAudienceError:
         raise EmbedTokenError("audience", f"embed token is for another audience (expected {config.audience!r})") \
             from None
@@ -118,7 +123,8 @@ def verify_embed_token(token: str, *, dashboard: str, config: PublishConfig,
     if data[DASHBOARD_CLAIM] != dashboard:
         raise EmbedTokenError("scope", f"embed token is for dashboard {data[DASHBOARD_CLAIM]!r}, not {dashboard!r}")
     if is_revoked(str(data["jti"])):
-        raise EmbedTokenError("revoked", f"embed token {data['jti']} has been revoked")
+        raise EmbedTokenError("revoked", f"embed token {data['jti']} has been revoked; ask the host application "
+                                          "for a new one")
     return _claims(data)
 
 

@@ -3,21 +3,28 @@ and the injected session cell running in a real kernel."""
 
 from __future__ import annotations
 
+import json
+import logging
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import jwt
 import nbclient
 import nbformat
 import pytest
 import tornado.web
+import yaml
 from tornado.httputil import HTTPHeaders, HTTPServerRequest, RequestStartLine
 
+from bheem_nb.publish import hook
 from bheem_nb.publish.config import PublishConfig
 from bheem_nb.publish.hook import _SignInError, dashboard_id, frame_ancestors, inject_session, resolve_viewer
 from bheem_nb.publish.policy import ParameterError
 from bheem_nb.publish.revocations import Revocations
 from bheem_nb.publish.tokens import EmbedTokenError, create_embed_token
+from bheem_nb.store.audit import AuditLog
 from tests.publish.servers import PARAMETERS
 
 ORIGIN = "http://127.0.0.1:8000"
@@ -108,3 +115,43 @@ def test_header_sign_in_only_from_trusted_proxies(notebook: nbformat.NotebookNod
     anonymous = resolve_viewer(handler(), notebook, "sales", config.model_copy(update={"sign_in": "none"}),
                                revocations)
     assert anonymous.user is None and anonymous.via == "anonymous"
+
+
+@pytest.fixture()
+def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PublishConfig]:
+    """The publish config the hook reads in the server (BHEEM_PUBLISH_CONFIG), with a fresh audit database."""
+    config = PublishConfig(secret=secrets.token_urlsafe(48), audit_url=f"sqlite:///{tmp_path / 'audit.sqlite'}")
+    (tmp_path / "publish.yml").write_text(yaml.safe_dump(config.model_dump(mode="json")))
+    monkeypatch.setenv("BHEEM_PUBLISH_CONFIG", str(tmp_path / "publish.yml"))
+    hook._services.cache_clear()
+    yield config
+    hook._services.cache_clear()
+
+
+def test_the_hook_refuses_a_revoked_token(notebook: nbformat.NotebookNode, served: PublishConfig,
+                                          caplog: pytest.LogCaptureFixture) -> None:
+    """The page opens with the token; after `bheem embed-token --revoke JTI` the same request gets a 403 with a
+    clear reason, an `auth` audit row with reason `revoked` and a log line, none of which holds the token."""
+    token = create_embed_token("sales", "alice@acme.example", config=served, filters={"channel": ["online"]},
+                               origins=[ORIGIN])
+    jti = jwt.decode(token, options={"verify_signature": False})["jti"]
+    opened = hook.prelaunch_hook(handler(f"embed_token={token}"), notebook, ".")
+    assert "bheem-session" in opened.cells[0].metadata["tags"]
+
+    Revocations(served.audit_url).revoke(jti, reason="user left")
+    with caplog.at_level(logging.WARNING, logger="bheem_nb.publish.hook"), \
+            pytest.raises(tornado.web.HTTPError) as refused:
+        hook.prelaunch_hook(handler(f"embed_token={token}"), notebook, ".")
+    assert refused.value.status_code == 403
+    assert refused.value.reason == f"embed token {jti} has been revoked; ask the host application for a new one"
+
+    audit = AuditLog(served.audit_url, background=False)
+    views, auth = audit.events(action="view"), audit.events(action="auth")
+    assert len(views) == 1 and views[0]["user_email"] == "alice@acme.example"
+    assert len(auth) == 1 and auth[0]["status"] == "error" and "has been revoked" in auth[0]["error"]
+    assert json.loads(auth[0]["payload"]) == {"dashboard": "sales", "reason": "revoked", "remote_ip": "127.0.0.1"}
+    logged = [r.getMessage() for r in caplog.records if r.name == "bheem_nb.publish.hook"]
+    assert logged == [f"refused dashboard 'sales' for 127.0.0.1 (revoked): {refused.value.reason}"]
+    rows = json.dumps([*views, *auth], default=str)
+    for part in token.split(".")[1:]:
+        assert part not in rows and all(part not in line for line in logged)

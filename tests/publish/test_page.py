@@ -7,6 +7,8 @@ import csv
 import io
 import json
 import math
+import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -138,3 +140,58 @@ def test_policy_on_the_token() -> None:
         policy.check_token({"channel": ["online"], "segmnt": ["Consumer"]}, [])
     with pytest.raises(ParameterError, match="'sometimes' is not one of"):
         DashboardPolicy.from_metadata({"bheem": {"parameters": {"region": "sometimes"}}})
+
+
+class _KernelStderr(io.StringIO):
+    """What ipykernel puts in ``sys.stderr``: what is written goes to the page; ``fileno()`` is the server's log."""
+
+    def __init__(self, server_fd: int) -> None:
+        super().__init__()
+        self._fd = server_fd
+
+    def fileno(self) -> int:
+        return self._fd
+
+
+def test_an_unexpected_failure_still_gets_an_answer(demo: tuple[SemanticModel, Path], audit_db: Path,
+                                                    tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any exception answers the SDK (no timeout) with a generic message and a reference; the details go to the
+    server log under that reference, without the password, and nothing goes to the page."""
+    model, _ = demo
+    ctx = PublishedContext(model, viewer=embed_viewer(User("alice", email="alice@acme.example")), pages=["Overview"])
+    ctx.dropdown("segment")
+    ctx.table(measures=["revenue"], dimensions=["region"])
+    bridge: EmbedBridge = ctx.bridge
+    sent: list[dict[str, object]] = []
+    monkeypatch.setattr(bridge, "send", sent.append)
+    secret = "hunter2-Pa55"
+
+    def broken(**_: object) -> None:
+        raise RuntimeError(f"Binder Error: SELECT sum(revenue) FROM orders WHERE region = 'Europe' "
+                           f"(postgresql://bheem:{secret}@db.internal/shop)")
+
+    monkeypatch.setattr(ctx, "query", broken)
+    server_log = tmp_path / "server.log"
+    with server_log.open("wb") as fd_target:
+        page = _KernelStderr(fd_target.fileno())
+        monkeypatch.setattr(sys, "stderr", page)
+        request = {"type": "request", "method": "exportData", "params": {"format": "csv"}}
+        bridge._on_request(bridge, {**request, "id": "r1"}, [])
+        bridge._on_request(bridge, {**request, "id": "r2", "method": "setFilters",
+                                    "params": {"filters": {"segment": 5}}}, [])  # a TraitError deep in ipywidgets
+        bridge._on_request(bridge, {**request, "id": "r3", "method": "getFilters"}, [])
+    logged = server_log.read_text()
+
+    assert [(m["id"], m["ok"]) for m in sent] == [("r1", False), ("r2", False), ("r3", True)]
+    refs = []
+    for answer, method in ((sent[0], "exportData"), (sent[1], "setFilters")):
+        found = re.fullmatch(rf"the dashboard could not answer {method} \(an internal error, reference "
+                             r"([0-9a-f]{8})\); the dashboard owner can find the details in the server log under "
+                             "that reference", str(answer["error"]))
+        assert found, answer["error"]
+        refs.append(found[1])
+    assert page.getvalue() == ""  # the page's websocket saw nothing
+    assert f"request r1 (exportData) on dashboard 'sales' failed, reference {refs[0]}" in logged
+    assert "Traceback" in logged and "RuntimeError: Binder Error: SELECT sum(revenue) FROM orders" in logged
+    assert f"reference {refs[1]}" in logged and "TraitError" in logged
+    assert secret not in logged and "postgresql://bheem:***@db.internal" in logged

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bheem_nb.publish.config import PublishConfig, PublishConfigError, load_config
 from bheem_nb.publish.revocations import Revocations
-from bheem_nb.publish.tokens import EmbedTokenError, create_embed_token, parse_ttl, verify_embed_token
+from bheem_nb.publish.tokens import REQUIRED, EmbedTokenError, create_embed_token, parse_ttl, verify_embed_token
 from bheem_nb.security.identity import User
 
 ALICE = User("alice", email="alice@acme.example", groups=["region_managers"], attributes={"region": "Europe"})
@@ -142,3 +142,28 @@ def test_bad_inputs_have_clear_errors(hs: PublishConfig, tmp_path: Path, monkeyp
     with pytest.raises(PublishConfigError, match="sign_in") as exc:
         load_config(bad)
     assert "leeway_s" in str(exc.value)
+
+
+@pytest.mark.parametrize("claim", REQUIRED)
+def test_a_missing_required_claim_is_named(hs: PublishConfig, claim: str) -> None:
+    """A token signed with the right key but lacking one required claim is refused, naming that claim."""
+    claims = jwt.decode(create_embed_token("sales", ALICE, config=hs), options={"verify_signature": False})
+    del claims[claim]
+    token = jwt.encode(claims, hs.signing_key(), algorithm="HS256")
+    with pytest.raises(EmbedTokenError) as refused:
+        verify_embed_token(token, dashboard="sales", config=hs)
+    assert refused.value.reason == "claims"
+    assert str(refused.value) == f"embed token lacks the {claim!r} claim"
+
+
+def test_issued_in_the_future_beyond_the_leeway(hs: PublishConfig) -> None:
+    """iat up to leeway_s (5 s here) ahead is clock skew; further ahead the token is not valid yet."""
+    now = dt.datetime.now(dt.UTC)
+    skewed = create_embed_token("sales", ALICE, config=hs, now=now + dt.timedelta(seconds=hs.leeway_s - 3))
+    assert verify_embed_token(skewed, dashboard="sales", config=hs).user.id == "alice"
+    ahead = create_embed_token("sales", ALICE, config=hs, now=now + dt.timedelta(seconds=hs.leeway_s + 60))
+    assert jwt.decode(ahead, options={"verify_signature": False})["exp"] > now.timestamp()  # not expired either
+    with pytest.raises(EmbedTokenError) as refused:
+        verify_embed_token(ahead, dashboard="sales", config=hs)
+    assert refused.value.reason == "not_yet_valid"
+    assert "more than 5 s (leeway_s) in the future" in str(refused.value)
