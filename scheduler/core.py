@@ -8,6 +8,8 @@ One pass: register the file's jobs, take over runs whose worker died (lease expi
 every job claim and run each due slot not yet claimed, then run retries whose backoff is over.
 Every job first resolves its owner against the model's current ``users:`` (and the workspace's
 ``view`` right when a workspace is set); a removed owner stops the job and the owner is told.
+A run is held through a :class:`~.lease.Claim`: a worker that stalled past its lease and lost the
+run to another worker sends, saves and records nothing more for it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +31,8 @@ from bheem_nb.model.semantic import SemanticModel
 from bheem_nb.security.identity import User, lookup_user
 
 from . import alerts, notebook
-from .delivery import Attachment, DeliveryError, Message, post_webhook, send_email
+from .delivery import Attachment, Message, deliver, target_key
+from .lease import Claim, LeaseLost
 from .refresh import refresh
 from .secrets import SecretResolver
 from .slots import due_slots, next_slot
@@ -44,7 +48,7 @@ from .spec import (
     load_config,
     parse_job,
 )
-from .store import RunRow, SchedulerStore
+from .store import AlertState, RunRow, SchedulerStore
 
 log = logging.getLogger("bheem_nb.scheduler")
 AnyJob = NotebookJob | RefreshJob | AlertJob
@@ -60,8 +64,10 @@ class Scheduler:
 
     def __init__(self, config: SchedulerConfig | None = None, *, db: str | None = None,
                  secrets: SecretResolver | None = None, worker: str | None = None,
-                 engines: tuple[Engine, ...] | None = None) -> None:
+                 engines: tuple[Engine, ...] | None = None, clock: Callable[[], dt.datetime] | None = None) -> None:
         self.config = config or SchedulerConfig()
+        #: wall-clock time (aware UTC) for leases and the default ``now`` of a pass; tests advance it
+        self.clock = clock or _utcnow
         self.store = SchedulerStore(db or self.config.db or DEFAULT_DB)
         self.secrets = secrets or SecretResolver(self.store)
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
@@ -108,12 +114,12 @@ class Scheduler:
 
     # -- passes ----------------------------------------------------------------------------
     def tick(self, now: dt.datetime | None = None) -> list[RunRow]:
-        """One deterministic pass at ``now`` (default: the current time); the runs it finished."""
-        now = _aware(now) if now is not None else _utcnow()
+        """One deterministic pass at ``now`` (default: the clock); the runs it finished (not those lost meanwhile)."""
+        now = _aware(now) if now is not None else self.clock()
         t0 = time.perf_counter()
         self.sync(now)
         self.recover(now)
-        finished: list[RunRow] = []
+        finished: list[RunRow | None] = []
         for job, created in self.jobs():
             if not job.enabled or job.schedule is None:
                 continue
@@ -125,28 +131,32 @@ class Scheduler:
                                  status="skipped")
             for slot in slots:
                 run_id = self.store.claim(job.name, slot, trigger="schedule", worker=self.worker,
-                                          lease_until=_lease(self.config.lease))
+                                          lease_until=self._lease_until())
                 if run_id is not None:
                     finished.append(self._execute(job, run_id, slot, 1, now))
         for run in self.store.due_retries(now):
             job_or_none = self._find(run.job)
             if job_or_none is None:
                 continue
-            if self.store.claim_retry(run.id, worker=self.worker, lease_until=_lease(self.config.lease)):
+            if self.store.claim_retry(run.id, worker=self.worker, lease_until=self._lease_until()):
                 finished.append(self._execute(job_or_none, run.id, run.slot, run.attempt + 1, now))
         log.info("tick at %s: %d run(s) in %.2f s", now.isoformat(), len(finished), time.perf_counter() - t0)
-        return finished
+        return [r for r in finished if r is not None]
 
     def run_now(self, name: str, *, now: dt.datetime | None = None) -> RunRow:
         """Run a job once, outside its schedule (its own slot: the current instant)."""
-        slot = _aware(now) if now is not None else _utcnow()
+        slot = _aware(now) if now is not None else self.clock()
         self.sync(slot)
         job = self.job(name)
         run_id = self.store.claim(job.name, slot, trigger="manual", worker=self.worker,
-                                  lease_until=_lease(self.config.lease))
+                                  lease_until=self._lease_until())
         if run_id is None:
             raise SchedulerError(f"job {name!r} already has a run for {slot.isoformat()}")
-        return self._execute(job, run_id, slot, 1, slot)
+        row = self._execute(job, run_id, slot, 1, slot)
+        if row is None:
+            raise SchedulerError(f"job {name!r}: this run stalled past its lease and another worker took it over; "
+                                 f"see `bheem scheduler history {name}`")
+        return row
 
     def run_forever(self, poll: float = 5.0, stop: threading.Event | None = None) -> None:
         """Tick until ``stop`` is set; a failing pass is logged and the loop goes on."""
@@ -160,7 +170,7 @@ class Scheduler:
 
     def recover(self, now: dt.datetime) -> int:
         """Take over runs whose worker died: retry them (per the job's policy) or mark them failed."""
-        wall = _utcnow()
+        wall = self.clock()
         taken = 0
         for run in self.store.expired(wall):
             job = self._find(run.job)
@@ -178,62 +188,107 @@ class Scheduler:
         return taken
 
     # -- one run ---------------------------------------------------------------------------
-    def _execute(self, job: AnyJob, run_id: int, slot: dt.datetime, attempt: int, now: dt.datetime) -> RunRow:
+    def _execute(self, job: AnyJob, run_id: int, slot: dt.datetime, attempt: int,
+                 now: dt.datetime) -> RunRow | None:
+        """Run one claimed attempt and record it; None when another worker took the run over meanwhile."""
         t0 = time.perf_counter()
-        beat = _Heartbeat(self.store, run_id, self.worker, self.config.lease)
-        beat.start()
+        claim = Claim(self.store, run_id, worker=self.worker, attempt=attempt, lease=self.config.lease,
+                      clock=self.clock).start()
         try:
-            outputs = self._dispatch(job, run_id, slot, attempt)
+            outputs = self._dispatch(job, claim, slot)
         except Exception as exc:
-            beat.stop()
-            message = self.secrets.scrub(str(exc) if isinstance(exc, BheemError) else f"{type(exc).__name__}: {exc}")
-            took = time.perf_counter() - t0
-            if attempt <= job.retries:
-                next_at = now + dt.timedelta(seconds=job.backoff * 2 ** (attempt - 1))
-                self.store.finish(run_id, "retry_wait", error=message, outputs={}, duration_s=took,
-                                  next_attempt_at=next_at)
-            else:
-                self.store.finish(run_id, "failed", error=message, outputs={}, duration_s=took)
-                self._notify_failure(job, slot, message, attempt)
-            log.warning("job %s slot %s attempt %d failed: %s", job.name, slot.isoformat(), attempt, message)
-        else:
-            beat.stop()
-            self.store.finish(run_id, "succeeded", error=None, outputs=outputs, duration_s=time.perf_counter() - t0)
-            log.info("job %s slot %s succeeded in %.2f s", job.name, slot.isoformat(), time.perf_counter() - t0)
+            claim.stop()  # before finish: a beat after it would find the row finished and cry "lost"
+            return self._failed(job, claim, slot, now, exc, time.perf_counter() - t0)
+        finally:
+            claim.stop()
+        if not claim.finish("succeeded", error=None, outputs=outputs, duration_s=time.perf_counter() - t0):
+            return self._abandoned(job, slot, attempt)
+        log.info("job %s slot %s succeeded in %.2f s", job.name, slot.isoformat(), time.perf_counter() - t0)
         return self.store.run(run_id)
 
-    def _dispatch(self, job: AnyJob, run_id: int, slot: dt.datetime, attempt: int) -> dict[str, Any]:
+    def _failed(self, job: AnyJob, claim: Claim, slot: dt.datetime, now: dt.datetime, exc: Exception,
+                took: float) -> RunRow | None:
+        """Record a failed attempt: ``retry_wait`` with backoff while retries remain, else ``failed`` + notice."""
+        if isinstance(exc, LeaseLost) or claim.lost.is_set():
+            return self._abandoned(job, slot, claim.attempt)
+        message = self.secrets.scrub(str(exc) if isinstance(exc, BheemError) else f"{type(exc).__name__}: {exc}")
+        retry = claim.attempt <= job.retries
+        next_at = now + dt.timedelta(seconds=job.backoff * 2 ** (claim.attempt - 1)) if retry else None
+        if not claim.finish("retry_wait" if retry else "failed", error=message, outputs={}, duration_s=took,
+                            next_attempt_at=next_at):
+            return self._abandoned(job, slot, claim.attempt)
+        if not retry:
+            self._notify_failure(job, slot, message, claim.attempt)
+        log.warning("job %s slot %s attempt %d failed: %s", job.name, slot.isoformat(), claim.attempt, message)
+        return self.store.run(claim.run_id)
+
+    def _abandoned(self, job: AnyJob, slot: dt.datetime, attempt: int) -> RunRow | None:
+        log.warning("job %s slot %s attempt %d abandoned: this worker (%s) lost the run to another worker, which "
+                    "records it", job.name, slot.isoformat(), attempt, self.worker)
+        return None
+
+    def _dispatch(self, job: AnyJob, claim: Claim, slot: dt.datetime) -> dict[str, Any]:
         engine = Engine(use_cache=False, timeout=job.timeout, max_rows=None)
         model = SemanticModel.from_yaml(job.model, engine=engine)
         try:
-            return self._dispatch_on(job, model, run_id, slot, attempt)
+            return self._dispatch_on(job, model, claim, slot)
         finally:
             conn = getattr(model, "_connector", None)  # opened lazily; a loop must not keep files open
             if conn is not None:
                 conn.close()
 
-    def _dispatch_on(self, job: AnyJob, model: SemanticModel, run_id: int, slot: dt.datetime,
-                     attempt: int) -> dict[str, Any]:
+    def _dispatch_on(self, job: AnyJob, model: SemanticModel, claim: Claim, slot: dt.datetime) -> dict[str, Any]:
         owner = self.owner(job, model)
         if isinstance(job, NotebookJob):
-            return self._run_notebook(job, owner, run_id, slot, attempt)
+            return self._run_notebook(job, owner, claim, slot)
         if isinstance(job, RefreshJob):
             report = refresh(job, model, owner, engines=self.engines)
             result = report.to_dict()
             if job.deliver:
                 self._deliver(job.deliver, Message(f"{job.name}: refreshed {report.table}",
-                                                   _html_table(job.name, result), {**_head(job, slot), **result}))
+                                                   _html_table(job.name, result), {**_head(job, slot), **result}),
+                              claim=claim)
             return result
+        return self._run_alert(job, model, owner, claim, slot)
+
+    def _run_alert(self, job: AlertJob, model: SemanticModel, owner: User, claim: Claim,
+                   slot: dt.datetime) -> dict[str, Any]:
+        """Check the alert; a notice is saved as pending before it is sent and cleared once every target has it.
+
+        A notice left pending by a crashed or failed run is delivered first, to the targets that lack it,
+        and the state already says firing: a restart repeats a delivery, never decides a second alert.
+        """
+        state = self.store.alert_state(job.name)
+        if state.pending is not None:
+            self._send_pending(job, state, claim)
         value = alerts.read_value(job, model, owner)
-        outcome, state = alerts.step(job, self.store.alert_state(job.name), value, slot)
+        outcome, state = alerts.step(job, state, value, slot)
         if outcome.event is not None:
             what = alerts.describe(job)
             subject = f"[bheem alert] {job.name}: {what}" if outcome.event == "alert" else \
                 f"[bheem recovered] {job.name}: back to normal"
             body = {**_head(job, slot), "event": outcome.event, "condition": what, **outcome.to_dict()}
-            self._deliver(job.deliver, Message(subject, _html_table(subject, body), body))
-        self.store.save_alert_state(job.name, state)  # after delivery: a failed send is retried
+            state.pending = {"subject": subject, "html": _html_table(subject, body), "payload": body, "sent": []}
+        claim.confirm("saving the alert state")
+        self.store.save_alert_state(job.name, state)
+        if state.pending is not None:
+            self._send_pending(job, state, claim)
         return outcome.to_dict()
+
+    def _send_pending(self, job: AlertJob, state: AlertState, claim: Claim) -> None:
+        pending = state.pending
+        assert pending is not None
+        sent: list[str] = pending["sent"]
+
+        def delivered(target: Target) -> None:
+            sent.append(target_key(target))
+            self.store.save_alert_state(job.name, state)
+
+        todo = [t for t in job.deliver if target_key(t) not in sent]
+        self._deliver(todo, Message(pending["subject"], pending["html"], pending["payload"]), claim=claim,
+                      on_sent=delivered)
+        state.pending = None
+        self.store.save_alert_state(job.name, state)
 
     def owner(self, job: AnyJob, model: SemanticModel) -> User:
         """The job's owner with their current rights; :class:`OwnerRevoked` when they lost them."""
@@ -250,39 +305,32 @@ class Scheduler:
                                    f"{model.name!r} in workspace {job.workspace!r}")
         return user
 
-    def _run_notebook(self, job: NotebookJob, owner: User, run_id: int, slot: dt.datetime,
-                      attempt: int) -> dict[str, Any]:
-        out_dir = self.outputs / job.name / f"{slot:%Y%m%dT%H%M%S%fZ}-a{attempt}"
+    def _run_notebook(self, job: NotebookJob, owner: User, claim: Claim, slot: dt.datetime) -> dict[str, Any]:
+        out_dir = self.outputs / job.name / f"{slot:%Y%m%dT%H%M%S%fZ}-a{claim.attempt}"
+
+        def started(pid: int) -> None:
+            claim.set_pid(pid)
+            claim.on_lost(lambda: notebook.kill_group(pid))  # the run is another worker's now: stop this copy
+
         result = notebook.run_notebook(job, user_id=owner.id, slot_iso=slot.isoformat(), out_dir=out_dir,
                                        timeout=job.timeout, hidden_env=self._secret_env_names(),
-                                       on_start=lambda pid: self.store.set_pid(run_id, pid))
+                                       on_start=started)
         outputs = result.to_dict()
         if job.deliver:
             assert result.html is not None
             attachments = [Attachment("report.pdf", result.pdf.read_bytes(), "application/pdf")] if result.pdf else []
             payload = {**_head(job, slot), "summary": result.summary, "outputs": outputs}
             self._deliver(job.deliver, Message(f"{job.name}: report for {slot:%Y-%m-%d %H:%M} UTC",
-                                               result.html.read_text(encoding="utf-8"), payload, attachments))
+                                               result.html.read_text(encoding="utf-8"), payload, attachments),
+                          claim=claim)
         return outputs
 
     # -- delivery --------------------------------------------------------------------------
-    def _deliver(self, targets: list[Target], message: Message) -> None:
-        """Send to every target; one failed target fails the run after the others were tried."""
-        failures = []
-        for target in targets:
-            try:
-                if target.email is not None:
-                    smtp = self.config.smtp
-                    password = self.secrets.get(smtp.password) if smtp and smtp.password else None
-                    send_email(smtp, password, target.email, message)
-                elif target.webhook is not None:
-                    hook = target.webhook
-                    key = self.secrets.get(hook.secret) if hook.secret else None
-                    post_webhook(self.config.webhooks, hook, key, message.payload)
-            except BheemError as exc:
-                failures.append(str(exc))
-        if failures:
-            raise DeliveryError("delivery failed: " + "; ".join(failures))
+    def _deliver(self, targets: list[Target], message: Message, *, claim: Claim | None = None,
+                 on_sent: Callable[[Target], None] | None = None) -> None:
+        """:func:`~.delivery.deliver`; with ``claim``, each target only after the claim is confirmed."""
+        deliver(targets, message, config=self.config, secrets=self.secrets,
+                before=None if claim is None else claim.confirm, on_sent=on_sent)
 
     def _notify_failure(self, job: AnyJob, slot: dt.datetime, error: str, attempts: int) -> None:
         """Tell the owner (or the job's ``notify_failure`` targets); never raises."""
@@ -318,32 +366,12 @@ class Scheduler:
         if run.pid and same_host and notebook.is_papermill(run.pid):
             notebook.kill_group(run.pid)
 
+    def _lease_until(self) -> dt.datetime:
+        return self.clock() + dt.timedelta(seconds=self.config.lease)
+
     def next_slots(self, now: dt.datetime | None = None) -> dict[str, dt.datetime | None]:
-        now = _aware(now) if now is not None else _utcnow()
+        now = _aware(now) if now is not None else self.clock()
         return {j.name: next_slot(j.schedule, now) if j.schedule else None for j, _ in self.jobs()}
-
-
-class _Heartbeat:
-    """Renews a run's lease every third of its length until stopped."""
-
-    def __init__(self, store: SchedulerStore, run_id: int, worker: str, lease: float) -> None:
-        self.store, self.run_id, self.worker, self.lease = store, run_id, worker, lease
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"bheem-heartbeat-{run_id}", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.lease / 3):
-            try:
-                self.store.heartbeat(self.run_id, self.worker, _lease(self.lease))
-            except Exception as exc:  # a missed beat only shortens the lease
-                log.warning("heartbeat for run %s failed: %s", self.run_id, type(exc).__name__)
 
 
 def _head(job: AnyJob, slot: dt.datetime) -> dict[str, Any]:
@@ -362,7 +390,3 @@ def _utcnow() -> dt.datetime:
 
 def _aware(t: dt.datetime) -> dt.datetime:
     return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
-
-
-def _lease(seconds: float) -> dt.datetime:
-    return _utcnow() + dt.timedelta(seconds=seconds)

@@ -18,13 +18,19 @@ import json
 import smtplib
 import socket
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from .spec import EmailTarget, SchedulerError, SmtpConfig, WebhookPolicy, WebhookTarget
+from bheem_nb.errors import BheemError
+
+from .spec import EmailTarget, SchedulerConfig, SchedulerError, SmtpConfig, Target, WebhookPolicy, WebhookTarget
 from .ssrf import check_url
+
+if TYPE_CHECKING:
+    from .secrets import SecretResolver
 
 
 class DeliveryError(SchedulerError):
@@ -148,3 +154,43 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
     def connect(self) -> None:
         raw = socket.create_connection((self._address, self.port), self.timeout)
         self.sock = self._context.wrap_socket(raw, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+def deliver(targets: list[Target], message: Message, *, config: SchedulerConfig, secrets: SecretResolver,
+            before: Callable[[str], None] | None = None, on_sent: Callable[[Target], None] | None = None) -> None:
+    """Send ``message`` to every target; one failed target fails the delivery after the others were tried.
+
+    ``before(what)`` runs before each target and may raise to stop (a worker that lost its run);
+    ``on_sent(target)`` runs after each success (an alert records who has its notice).
+    """
+    failures = []
+    for target in targets:
+        if before is not None:
+            before(f"delivery to {target_name(target)}")
+        try:
+            if target.email is not None:
+                smtp = config.smtp
+                password = secrets.get(smtp.password) if smtp and smtp.password else None
+                send_email(smtp, password, target.email, message)
+            elif target.webhook is not None:
+                hook = target.webhook
+                key = secrets.get(hook.secret) if hook.secret else None
+                post_webhook(config.webhooks, hook, key, message.payload)
+        except BheemError as exc:
+            failures.append(str(exc))
+            continue
+        if on_sent is not None:
+            on_sent(target)
+    if failures:
+        raise DeliveryError("delivery failed: " + "; ".join(failures))
+
+
+def target_key(target: Target) -> str:
+    """A target's identity (its settings, secret names not values), to remember who was sent a notice."""
+    return json.dumps(target.model_dump(mode="json"), sort_keys=True)
+
+
+def target_name(target: Target) -> str:
+    if target.email is not None:
+        return "email to " + ", ".join(target.email.to)
+    return f"webhook {target.webhook.url if target.webhook else ''}"

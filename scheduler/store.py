@@ -3,7 +3,10 @@
 Exactly-once per slot rests on one rule: a worker runs (job, slot) only after it inserted that
 row, and the table's unique key on (job, slot) lets exactly one insert win. A running row carries
 a wall-clock lease the worker renews; a row whose lease ran out belonged to a worker that died,
-and is taken over by a compare-and-set update so two survivors cannot both take it.
+and is taken over by a compare-and-set update so two survivors cannot both take it. Renewals,
+the pid and the result are written only while the row is still running under the same worker and
+attempt (the claim's fencing token, see :mod:`.lease`), so a worker that stalled past its lease
+cannot overwrite a run another worker took over.
 
 Times are naive UTC. ``slot`` and ``next_attempt_at`` are in scheduler time (the ``--now`` of a
 tick); ``lease_until``, ``started_at`` and ``finished_at`` in wall-clock time.
@@ -60,10 +63,14 @@ class RunRow:
 
 @dataclass
 class AlertState:
+    """What an alert remembers between checks; ``pending`` is a notice decided but not yet delivered to all
+    targets: ``{"subject", "html", "payload", "sent": [target keys already delivered]}``."""
+
     firing: bool = False
     last_value: float | None = None
     last_checked_at: dt.datetime | None = None
     last_alert_at: dt.datetime | None = None
+    pending: dict[str, Any] | None = None
 
 
 class SchedulerStore:
@@ -142,23 +149,25 @@ class SchedulerStore:
             ))
             return bool(done)
 
-    def heartbeat(self, run_id: int, worker: str, lease_until: dt.datetime) -> bool:
+    def heartbeat(self, run_id: int, worker: str, lease_until: dt.datetime, *, attempt: int) -> bool:
+        """Extend the lease of ``worker``'s ``attempt``; False when the run is no longer theirs."""
         with self._session() as s:
             return bool(_rowcount(s.execute(sa.update(SchedRun).where(
-                SchedRun.id == run_id, SchedRun.worker == worker, SchedRun.status == "running",
-            ).values(lease_until=naive(lease_until)))))
+                *_held(run_id, worker, attempt)).values(lease_until=naive(lease_until)))))
 
-    def set_pid(self, run_id: int, pid: int | None) -> None:
+    def set_pid(self, run_id: int, pid: int | None, *, worker: str, attempt: int) -> bool:
         with self._session() as s:
-            s.execute(sa.update(SchedRun).where(SchedRun.id == run_id).values(pid=pid))
+            return bool(_rowcount(s.execute(sa.update(SchedRun).where(
+                *_held(run_id, worker, attempt)).values(pid=pid))))
 
-    def finish(self, run_id: int, status: str, *, error: str | None, outputs: dict[str, Any],
-               duration_s: float, next_attempt_at: dt.datetime | None = None) -> None:
+    def finish(self, run_id: int, status: str, *, worker: str, attempt: int, error: str | None,
+               outputs: dict[str, Any], duration_s: float, next_attempt_at: dt.datetime | None = None) -> bool:
+        """Record the attempt's result if ``worker`` still holds it; False (nothing written) when it lost it."""
         with self._session() as s:
-            s.execute(sa.update(SchedRun).where(SchedRun.id == run_id).values(
+            return bool(_rowcount(s.execute(sa.update(SchedRun).where(*_held(run_id, worker, attempt)).values(
                 status=status, error=error, outputs=json.dumps(outputs), duration_s=duration_s,
                 finished_at=naive(dt.datetime.now(dt.UTC)), lease_until=None, pid=None,
-                next_attempt_at=naive(next_attempt_at) if next_attempt_at else None))
+                next_attempt_at=naive(next_attempt_at) if next_attempt_at else None))))
 
     def expired(self, wall_now: dt.datetime) -> list[RunRow]:
         """Running rows whose worker stopped renewing the lease."""
@@ -204,7 +213,8 @@ class SchedulerStore:
             r = s.get(SchedAlertState, job)
             if r is None:
                 return AlertState()
-            return AlertState(r.firing, r.last_value, aware(r.last_checked_at), aware(r.last_alert_at))
+            return AlertState(r.firing, r.last_value, aware(r.last_checked_at), aware(r.last_alert_at),
+                              json.loads(r.pending) if r.pending else None)
 
     def save_alert_state(self, job: str, state: AlertState) -> None:
         with self._session() as s:
@@ -215,6 +225,7 @@ class SchedulerStore:
             r.firing, r.last_value = state.firing, state.last_value
             r.last_checked_at = naive(state.last_checked_at) if state.last_checked_at else None
             r.last_alert_at = naive(state.last_alert_at) if state.last_alert_at else None
+            r.pending = json.dumps(state.pending, sort_keys=True) if state.pending is not None else None
 
     # -- named secrets (encrypted by the caller's SecretBox) --------------------------------
     def put_secret(self, name: str, token: bytes) -> None:
@@ -229,6 +240,12 @@ class SchedulerStore:
         with self._session() as s:
             r = s.get(SchedSecret, name)
             return None if r is None else r.secret
+
+
+def _held(run_id: int, worker: str, attempt: int) -> tuple[sa.ColumnElement[bool], ...]:
+    """The row is still running under this worker's claim (worker and attempt: the fencing token)."""
+    return (SchedRun.id == run_id, SchedRun.worker == worker, SchedRun.attempt == attempt,
+            SchedRun.status == "running")
 
 
 def _rowcount(result: Any) -> int:

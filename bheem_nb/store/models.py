@@ -145,6 +145,8 @@ class SchedAlertState(Base):
     last_value: Mapped[float | None] = mapped_column()
     last_checked_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime)
     last_alert_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime)
+    #: a notice decided but not yet delivered to every target (JSON), sent before anything else next time
+    pending: Mapped[str | None] = mapped_column(sa.Text)
 
 
 class SchedSecret(Base):

@@ -97,3 +97,77 @@ def test_value_walks_across_the_threshold_and_back(shop: Shop, smtp_server: Smtp
     assert sorted(suppressed) == [10, 50]  # :50 and 1:10 breached within the cooldown
     listing = bheem("scheduler", "history", "north_revenue", "--config", str(cfg))
     assert listing.returncode == 0 and listing.stdout.count("north_revenue") == 8
+
+
+class _Crash(BaseException):
+    """The process dying mid-delivery (nothing in the scheduler catches it, as nothing survives a SIGKILL)."""
+
+
+@pytest.mark.slow
+def test_a_crash_mid_delivery_resends_the_same_alert_never_a_second_one(
+        shop: Shop, smtp_server: SmtpServer, receiver: Receiver, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The alert is saved as firing with its notice pending before it is sent. The process dies after the email,
+    before the webhook; after the restart the retry sends that same notice to the webhook only, and the value,
+    changed meanwhile, raises no second alert."""
+    from bheem_nb.scheduler import delivery
+
+    base = _north(shop)
+    job = {"name": "north_revenue", "kind": "alert", "model": str(shop.model), "owner": "alice@acme.com",
+           "schedule": {"cron": "*/10 * * * *", "timezone": "UTC"}, "query": {"measures": ["revenue"]},
+           "condition": {"op": ">", "value": base + 100}, "retries": 1, "backoff": 0,
+           "deliver": [{"email": {"to": ["alice@acme.com"]}}, {"webhook": {"url": receiver.url}}]}
+    cfg = load_config(write_config(tmp_path / "jobs.yml", base_config(tmp_path, smtp_server, [job], lease=60)))
+    monkeypatch.setenv("BHEEM_TEST_SMTP_PASSWORD", SMTP_PASSWORD)
+    wall = dt.datetime.now(dt.UTC)
+    first = Scheduler(cfg, worker="first", clock=lambda: wall)
+    first.tick(T0)
+    shop.execute("INSERT INTO orders VALUES (999, 'North', 150, TIMESTAMP '2026-05-01')")
+
+    def crash(*_: object) -> None:
+        raise _Crash()
+
+    monkeypatch.setattr(delivery, "post_webhook", crash)
+    with pytest.raises(_Crash):
+        first.tick(T0 + dt.timedelta(minutes=10))
+    monkeypatch.undo()
+    monkeypatch.setenv("BHEEM_TEST_SMTP_PASSWORD", SMTP_PASSWORD)
+    assert [m.subject.split(":")[0] for m in smtp_server.mails] == ["[bheem alert] north_revenue"]
+    assert receiver.hooks == []
+    saved = first.store.alert_state("north_revenue")
+    assert saved.firing and saved.pending is not None and len(saved.pending["sent"]) == 1  # the email
+
+    shop.execute("UPDATE orders SET amount = 300 WHERE order_id = 999")  # a second alert would say base + 300
+    restarted = Scheduler(cfg, worker="restarted", clock=lambda: wall + dt.timedelta(seconds=61))
+    runs = restarted.tick(T0 + dt.timedelta(minutes=10))  # the lost run's lease has run out: retried
+    assert [(r.status, r.attempt, r.worker) for r in runs] == [("succeeded", 2, "restarted")]
+    restarted.tick(T0 + dt.timedelta(minutes=20))  # still above: nothing new
+    assert len(smtp_server.mails) == 1
+    assert [h.json()["event"] for h in receiver.hooks] == ["alert"]
+    resent = receiver.hooks[0].json()
+    assert resent["value"] == pytest.approx(base + 150)  # the notice decided before the crash
+    assert resent["slot"] == (T0 + dt.timedelta(minutes=10)).isoformat()
+    state = restarted.store.alert_state("north_revenue")
+    assert state.firing and state.pending is None and state.last_value == pytest.approx(base + 300)
+
+
+def test_a_failed_target_is_retried_alone(shop: Shop, smtp_server: SmtpServer, receiver: Receiver, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The webhook answers 500: the run waits for its retry; the retry sends the pending notice to the webhook only."""
+    job = {"name": "any_revenue", "kind": "alert", "model": str(shop.model), "owner": "alice@acme.com",
+           "schedule": {"cron": "*/10 * * * *", "timezone": "UTC"}, "query": {"measures": ["revenue"]},
+           "condition": {"op": ">", "value": 0}, "retries": 2, "backoff": 60,
+           "deliver": [{"email": {"to": ["alice@acme.com"]}}, {"webhook": {"url": receiver.url}}]}
+    sched = Scheduler(load_config(write_config(tmp_path / "jobs.yml", base_config(tmp_path, smtp_server, [job]))))
+    monkeypatch.setenv("BHEEM_TEST_SMTP_PASSWORD", SMTP_PASSWORD)
+    sched.tick(T0)
+    receiver.status = 500
+    failed = sched.tick(T0 + dt.timedelta(minutes=10))
+    assert [(r.status, r.attempt) for r in failed] == [("retry_wait", 1)] and "500" in (failed[0].error or "")
+    assert len(smtp_server.mails) == 1 and len(receiver.hooks) == 1  # the webhook was tried
+    receiver.status = 200
+    retried = sched.tick(T0 + dt.timedelta(minutes=11))  # backoff over, before the next slot
+    assert [(r.status, r.attempt) for r in retried] == [("succeeded", 2)]
+    assert len(smtp_server.mails) == 1  # not emailed twice
+    assert [h.json()["event"] for h in receiver.hooks] == ["alert", "alert"]  # the refused try, then the retry
+    assert receiver.hooks[1].body == receiver.hooks[0].body  # the same notice

@@ -189,9 +189,11 @@ def test_incremental_refresh_killed_midway_leaves_the_old_table(shop: Shop, tmp_
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert _rows(target) == before  # killed with 3,000 rows staged: the table is the old one
-    staged = target_connection(target).execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name LIKE '_bheem_stage_%'").fetchall()[0]
-    assert staged is not None
+    # it was killed mid-staging: the staging table it left holds the three 1,000-row batches written before
+    con = target_connection(target)
+    assert sorted(con.execute("SELECT table_name FROM information_schema.tables").fetchall()) == [
+        ("_bheem_stage_orders_copy",), ("orders_copy",)]
+    assert con.execute('SELECT count(*) FROM "_bheem_stage_orders_copy"').fetchall() == [(3000,)]
     report = refresh(job, SemanticModel.from_yaml(shop.model), ops)  # type: ignore[arg-type]
     assert (report.rows_loaded, report.rows_total) == (5000, 5060)
     assert _rows(target) == shop.execute("SELECT order_id, region, amount, updated_at FROM orders ORDER BY 1")
