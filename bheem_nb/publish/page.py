@@ -29,6 +29,12 @@ def _as_filters(key: str, value: Any) -> list[Filter]:
     return [Filter(key, "=", value)]
 
 
+def _reason(exc: Exception) -> str:
+    """The first line of a slicer's refusal, without traitlets' class-path noise."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text.replace("The 'value' trait of a ", "the value of a ")[:200]
+
+
 class PublishedContext(Dashboard):  # type: ignore[misc]
     """A :class:`Dashboard` for a published page: viewer-bound, parameter policy enforced, SDK-ready."""
 
@@ -80,14 +86,18 @@ class PublishedContext(Dashboard):  # type: ignore[misc]
         unknown = [k for k in values if k not in self._slicers]
         if unknown:
             raise KeyError(f"no slicer on this page for {unknown}; slicers: {sorted(self._slicers)}")
+        before = {key: self._slicers[key].url_state() for key in values}
         self._batch += 1
         try:
             for key, value in values.items():
-                slicer = self._slicers[key]
-                if value in (None, [], ""):
-                    slicer.clear()
-                else:
-                    slicer.set_url_state(value)
+                try:
+                    self._set_slicer(key, value)
+                except Exception as exc:  # all or nothing: a bad value leaves every slicer as it was
+                    for done, state in before.items():
+                        self._set_slicer(done, state)
+                    raise ValueError(f"setFilters: parameter {key!r} cannot take {value!r} "
+                                     f"({type(self._slicers[key]).__name__.lower()} slicer: {_reason(exc)}); "
+                                     "no filter was changed") from None
         finally:
             self._batch -= 1
         for key in values:
@@ -97,6 +107,13 @@ class PublishedContext(Dashboard):  # type: ignore[misc]
             else:
                 self._filters.pop(key, None)
         self.refresh()
+
+    def _set_slicer(self, key: str, value: Any) -> None:
+        slicer = self._slicers[key]
+        if value in (None, [], ""):
+            slicer.clear()
+        else:
+            slicer.set_url_state(value)
 
     def clear_all(self) -> None:
         super().clear_all()

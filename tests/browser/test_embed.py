@@ -162,11 +162,11 @@ def test_sdk_filters_selection_export_pages(browser: Any, env: Env) -> None:
     frame.locator(".bn-table-view:has(caption:text-is('By category'))").wait_for(state="visible", timeout=TIMEOUT_MS)
     assert frame.locator(".bn-table-view:has(caption:text-is('Total'))").is_hidden()
 
-    # the policy: a locked, a disabled and an unknown parameter are refused with a reason; a value the
-    # widgets choke on (an unexpected error in the kernel) is answered at once, naming only a reference
+    # the policy: a locked, a disabled and an unknown parameter are refused with a reason; so is a value
+    # the slicer cannot take, naming the parameter
     for filters, reason in (({"channel": ["store"]}, "locked"), ({"category": ["Technology"]}, "disabled"),
                             ({"regoin": ["Europe"]}, "did you mean 'region'"),
-                            ({"segment": 5}, "could not answer setFilters (an internal error, reference ")):
+                            ({"segment": 5}, "parameter 'segment' cannot take 5")):
         message = page.evaluate("(f) => window.embed.setFilters(f).then(() => 'accepted', e => e.message)", filters)
         assert reason in message, message
         assert "Traceback" not in message and "Error" not in message, message
