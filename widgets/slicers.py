@@ -18,7 +18,6 @@ values with the context's count measure, narrowed by every other slicer's filter
 from __future__ import annotations
 
 import datetime as dt
-import math
 import pathlib
 from typing import Any, ClassVar
 
@@ -27,20 +26,12 @@ import traitlets
 
 from bheem_nb.query.spec import Filter
 
+from .options import FIRST, OptionPage, option_page, plain
+
 STATIC = pathlib.Path(__file__).parent / "static"
 CSS = STATIC / "widgets.css"
 UNITS = ("day", "week", "month", "quarter", "year")
-
-
-def _plain(value: Any) -> Any:
-    """A JSON-friendly option value (numpy scalars and dates become plain Python)."""
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
+_plain = plain  # table.py and kpi.py format values with it
 
 
 def field_label(model: Any, field: str) -> str:
@@ -89,9 +80,12 @@ class Slicer(anywidget.AnyWidget):
 class Dropdown(Slicer):
     """Pick values of a dimension; ``value == []`` means all. ``search`` narrows the options in the engine.
 
-    Options are ``{"value", "label", "count"}`` dicts, sorted by value, at most ``page_size`` of them
-    per search (``total`` tells the front end how many matched), so a high-cardinality column
-    never travels to the browser whole.
+    Options are ``{"value", "label", "count"}`` dicts, sorted by value, read from the engine one
+    page (``page_size``) at a time, so a high-cardinality column never travels to the browser whole.
+    ``more()`` (the front end's "Show more" button) appends the next page; a new ``search`` or a
+    change in the other slicers starts again from the first. ``has_more`` says another page
+    exists; ``total`` is the number of matching values once the last page is in (-1 until then:
+    counting them all would cost another pass over the column).
     """
 
     _esm = STATIC / "dropdown.js"
@@ -100,11 +94,23 @@ class Dropdown(Slicer):
     multi = traitlets.Bool(True).tag(sync=True)
     search = traitlets.Unicode("").tag(sync=True)
     total = traitlets.Int(0).tag(sync=True)
+    has_more = traitlets.Bool(False).tag(sync=True)
     page_size = traitlets.Int(200).tag(sync=True)
 
     def __init__(self, context: Any, field: str, *, multi: bool = True, page_size: int = 200, **kw: Any) -> None:
+        if page_size < 1:
+            raise ValueError(f"page_size must be at least 1, got {page_size}")
         super().__init__(context, field, multi=multi, page_size=page_size, **kw)
         self.observe(lambda _: self.refresh(), names="search")
+        self.on_msg(self._on_event)
+
+    @traitlets.validate("value")
+    def _one_unless_multi(self, proposal: dict[str, Any]) -> list[Any]:
+        value = list(proposal["value"])
+        if not self.multi and len(value) > 1:
+            raise traitlets.TraitError(f"{self.field!r} is a single-select slicer (multi=False): pick one value, "
+                                       f"got {len(value)}")
+        return value
 
     def filters(self) -> list[Filter]:
         if not self.value:
@@ -117,21 +123,29 @@ class Dropdown(Slicer):
         self.value = []
         self.search = ""
 
-    def option_query(self) -> dict[str, Any]:
-        """The query spec of this slicer's options (without the other slicers' filters)."""
-        filters = [Filter(self.field, "contains", self.search)] if self.search.strip() else []
-        return {"measures": [self.context.count_measure], "dimensions": [self.field], "filters": filters,
-                "order": [(self.field, "asc")], "limit": self.page_size + 1}
-
     def refresh(self) -> None:
-        spec = self.option_query()
-        df = self.context.query_except(self.key, **spec).df
-        values = [_plain(v) for v in df.iloc[:, 0]]
-        counts = [int(c) if c == c else 0 for c in df.iloc[:, 1]]
-        opts = [{"value": v, "label": "(blank)" if v is None else str(v), "count": c} for v, c in zip(values, counts,
-                                                                                                     strict=True)]
-        self.total = len(opts)
-        self.options = opts[: self.page_size]
+        """Load the first page of options (under the current search and the other slicers' filters)."""
+        self._show([], option_page(self.context, self.key, self.field, search=self.search, size=self.page_size))
+
+    def more(self) -> None:
+        """Append the next page of options, if there is one."""
+        if not self.has_more:
+            return
+        after = self.options[-1]["value"] if self.options else FIRST
+        page = option_page(self.context, self.key, self.field, search=self.search, size=self.page_size, after=after)
+        self._show(list(self.options), page)
+
+    def _show(self, shown: list[dict[str, Any]], page: OptionPage) -> None:
+        options = shown + page.options
+        with self.hold_trait_notifications():
+            self.options, self.has_more = options, page.more
+            self.total = -1 if page.more else len(options)
+
+    def _on_event(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
+        # the front end says which list it saw: a click meant for an older search or a double click is dropped
+        if (content.get("event") == "more" and content.get("search", self.search) == self.search
+                and content.get("shown", len(self.options)) == len(self.options)):
+            self.more()
 
 
 class ListSlicer(Dropdown):
@@ -256,8 +270,9 @@ class DateRange(Slicer):
 
 
 class Search(Dropdown):
-    """Type-ahead over a high-cardinality column: no options until something is typed, then one page
-    of matches (``page_size``, default 20) from the engine; picked values show as removable chips."""
+    """Type-ahead over a high-cardinality column: no options until something is typed, then the
+    matches one page (``page_size``, default 20) at a time from the engine ("Show more" fetches
+    the next); picked values show as removable chips."""
 
     _esm = STATIC / "search.js"
 
@@ -267,7 +282,7 @@ class Search(Dropdown):
     def refresh(self) -> None:
         if not self.search.strip():
             with self.hold_trait_notifications():
-                self.options, self.total = [], 0
+                self.options, self.total, self.has_more = [], 0, False
             return
         super().refresh()
 

@@ -127,6 +127,7 @@ def test_each_slicer_changes_the_table_to_the_engines_numbers(served: tuple[str,
             ui.expect([], "initial", time.perf_counter())
             _operate_every_slicer(ui, page, model)
             _rapid_clicks_are_coalesced(ui, page)
+            _select_all(ui, page, model)
             _measure_clicks(ui, page)
             _keyboard_and_phone(ui, page)
         finally:
@@ -228,18 +229,30 @@ def _operate_every_slicer(ui: Page, page: Any, model: bn.SemanticModel) -> None:
     ui.expect(filters, "date range", t0)
     ui.shot("date_range")
 
-    # search: nothing is listed until typed; one page of matches; a pick becomes a chip
+    # search: nothing is listed until typed; then the matches a page (20) at a time, narrowed by the
+    # date range above; "Show more" (reached with Tab, pressed with Enter) brings the next page
     expect(page.locator(".bn-search .bn-option")).to_have_count(0)
+    matches = _name_matches(model, "ma", "2024-03-01", "2024-06-01")
+    assert len(matches) > 20, "the demo should have more than one page of names with 'ma' in the date range"
     page.locator(".bn-search .bn-slicer-search").press_sequentially("ma", delay=40)
-    first = page.locator(".bn-search .bn-option").first
-    expect(first).to_be_visible(timeout=TIMEOUT_MS)
-    name = json.loads(first.get_attribute("data-value") or "null")
-    assert "ma" in name.lower()
-    assert page.locator(".bn-search .bn-option").count() <= 20
+    _wait_for_options(page, ".bn-search", matches[:20], "search page 1")
+    status = page.locator(".bn-search .bn-more-status")
+    expect(status).to_have_text("20 shown, more match")
+    page.locator(".bn-search .bn-option input").last.focus()
+    page.keyboard.press("Tab")
+    more = page.get_by_role("button", name="Show more Customer options")
+    expect(more).to_be_focused()
+    page.keyboard.press("Enter")
+    _wait_for_options(page, ".bn-search", matches[:40], "search page 2")
+    expect(page.locator(".bn-search .bn-option input").nth(20)).to_be_focused()  # the first of the new page
+    expect(status).to_have_text("40 shown, more match" if len(matches) > 40 else f"{len(matches)} matches")
+    ui.shot("search_more")
+    pick = 20 + min(len(matches) - 21, 5)  # an option of the second page
+    name = matches[pick][0]
     filters.append(bn.Filter("customers.name", "=", name))
     ui.reference(filters)
     t0 = time.perf_counter()
-    first.click()
+    page.locator(".bn-search .bn-option").nth(pick).click()
     ui.expect(filters, "search pick", t0)
     expect(page.locator(".bn-search .bn-chip")).to_have_text(f"{name} ×")
     ui.shot("search")
@@ -288,6 +301,87 @@ def _rapid_clicks_are_coalesced(ui: Page, page: Any) -> None:
     assert 1 <= refreshes <= 2, f"four quick clicks re-queried the table {refreshes} times"
     ticked = page.locator(".bn-list .bn-option:not(.bn-select-all) input:checked")
     assert ticked.count() == 2, "the kernel's echo of the first click must not undo the later ones"
+    page.get_by_role("button", name="Clear all filters").click()
+    ui.expect([], "clear all", time.perf_counter())
+
+
+def _name_matches(model: bn.SemanticModel, text: str, start: str, end: str) -> list[tuple[str, int]]:
+    """Hand-written SQL: customer names containing ``text`` with their orders in [start, end), by name."""
+    df = model.sql("SELECT c.name, count(*) AS n FROM orders o JOIN customers c ON o.customer_id = c.customer_id "
+                   f"WHERE o.order_date >= DATE '{start}' AND o.order_date < DATE '{end}' "
+                   f"AND lower(c.name) LIKE '%{text}%' GROUP BY 1 ORDER BY 1").df
+    return [(str(r.name), int(r.n)) for r in df.itertuples()]
+
+
+def _wait_for_options(page: Any, slicer: str, want: list[tuple[str, int]], step: str) -> None:
+    """Wait until the slicer lists exactly ``want`` (value, count), in order."""
+    script = """([slicer, want]) => {
+        const rows = [...document.querySelectorAll(slicer + ' .bn-option:not(.bn-select-all)')].map(r => [
+            JSON.parse(r.dataset.value), Number(r.querySelector('.bn-count').textContent.replace(/,/g, ''))]);
+        return JSON.stringify(rows) === JSON.stringify(want);
+    }"""
+    try:
+        page.wait_for_function(script, arg=[slicer, [list(w) for w in want]], timeout=TIMEOUT_MS)
+    except Exception as exc:
+        shown = page.evaluate(f"() => [...document.querySelectorAll('{slicer} .bn-option')].map(r => r.textContent)")
+        raise AssertionError(f"{step}: {slicer} never listed {want}; it lists {shown}") from exc
+
+
+def _select_all(ui: Page, page: Any, model: bn.SemanticModel) -> None:
+    """Tick two regions, then "Select all" (every region again) and untick it (nothing to undo: still all);
+    while searching, "Select all" ticks just the matches and unticking it unticks them."""
+    expect = pytest.importorskip("playwright.sync_api").expect
+    summary = page.locator(".bn-dropdown .bn-summary")
+    select_all = page.locator(".bn-dropdown .bn-select-all input")
+    ticked = page.locator(".bn-dropdown .bn-option:not(.bn-select-all) input:checked")
+    page.click(".bn-dropdown .bn-dropdown-button")
+    expect(select_all).to_be_checked()
+    picked: list[str] = []
+    for region in ("Europe", "Asia Pacific"):
+        picked.append(region)
+        filters = [bn.Filter("region", "=", region) if len(picked) == 1 else bn.Filter("region", "in", picked)]
+        ui.reference(filters)
+        t0 = time.perf_counter()
+        page.locator(".bn-dropdown .bn-option", has_text=region).click()
+        ui.expect(filters, "dropdown tick", t0)
+    expect(summary).to_have_text("2 selected")
+    expect(select_all).not_to_be_checked()
+    t0 = time.perf_counter()
+    select_all.click()
+    ui.expect([], "select all", t0)
+    expect(summary).to_have_text("All")
+    expect(select_all).to_be_checked()
+    expect(ticked).to_have_count(0)
+    select_all.click()  # untick: no selection already means every region, so it stays ticked
+    expect(select_all).to_be_checked()
+    expect(summary).to_have_text("All")
+    ui.expect([], "select all unticked", time.perf_counter())
+    ui.shot("select_all")
+
+    americas = [str(r) for r in model.sql("SELECT DISTINCT region FROM customers "
+                                          "WHERE lower(region) LIKE '%america%' ORDER BY 1").df["region"]]
+    assert len(americas) == 2
+    page.fill(".bn-dropdown .bn-slicer-search", "america")
+    options = page.locator(".bn-dropdown .bn-option:not(.bn-select-all)")
+    expect(options).to_have_count(2, timeout=TIMEOUT_MS)
+    assert options.evaluate_all("rows => rows.map(r => JSON.parse(r.dataset.value))") == americas
+    filters = [bn.Filter("region", "in", americas)]
+    ui.reference(filters)
+    t0 = time.perf_counter()
+    select_all.click()
+    ui.expect(filters, "select all matches", t0)
+    expect(summary).to_have_text("2 selected")
+    expect(select_all).to_be_checked()
+    expect(ticked).to_have_count(2)
+    t0 = time.perf_counter()
+    select_all.click()
+    ui.expect([], "unselect all matches", t0)
+    expect(summary).to_have_text("All")
+    expect(select_all).not_to_be_checked()
+    expect(ticked).to_have_count(0)
+    ui.shot("select_all_search")
+    page.fill(".bn-dropdown .bn-slicer-search", "")
+    page.keyboard.press("Escape")
     page.get_by_role("button", name="Clear all filters").click()
     ui.expect([], "clear all", time.perf_counter())
 

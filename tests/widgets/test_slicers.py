@@ -62,11 +62,13 @@ def category_table(page: FilterContext) -> TableView:
 
 def test_every_front_end_file_is_built() -> None:
     static = Path(bheem_nb.widgets.__file__).parent / "static"
-    for name in ("dropdown", "list", "tile", "between", "relative_date", "table"):
+    for name in ("dropdown", "list", "tile", "search", "between", "relative_date", "table"):
         path = static / f"{name}.js"
         assert path.is_file(), f"{path} is missing: run `npm ci && npm run build` in js/"
         text = path.read_text()
         assert "export" in text and "http://" not in text and "https://" not in text  # bundled, no CDN
+        if name in ("dropdown", "list", "search"):
+            assert "bn-more-btn" in text, f"{path} predates the Show more button: run `npm run build` in js/"
     assert (static / "widgets.css").is_file()
     for cls in (*SLICERS.values(), TableView):
         assert "export" in str(cls._esm)  # anywidget loaded the file's text
@@ -102,7 +104,7 @@ def test_a_click_in_the_browser_filters_the_table(page: FilterContext, model: bn
 
 def test_search_narrows_in_the_engine_and_pages(page: FilterContext, model: bn.SemanticModel) -> None:
     city = page.dropdown("city", page_size=3)
-    assert len(city.options) == 3 and city.total == 4  # one more than a page: "type to narrow"
+    assert len(city.options) == 3 and city.has_more and city.total == -1  # more than a page: "Show more"
     city.set_state({"search": "san"})
     df = model.query(measures=["orders"], dimensions=["city"], filters=[bn.Filter("city", "contains", "san")]).df
     assert {o["value"] for o in city.options} == set(df["city"][:3])

@@ -1,5 +1,6 @@
-// The shared view of Dropdown, ListSlicer and Tile: the same traitlets (options, value, multi,
-// search, total), three layouts. Selecting nothing means "all".
+// The shared view of Dropdown, ListSlicer, Tile and Search: the same traitlets (options, value, multi,
+// search, total, has_more), four layouts. Selecting nothing means "all". Options arrive one page at a
+// time; "Show more" asks the kernel for the next page (a message naming the list it saw).
 import { debounce, fmtCount, get, h, save, uid, watch } from "./dom.js";
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
@@ -21,11 +22,20 @@ export function renderChoices({ model, el }, layout) {
     setValue(isSelected(v) ? selected().filter((s) => !same(s, v)) : [...selected(), v]);
   }
 
-  function selectAll() {
-    const search = get(model, "search");
-    if (!search) return setValue([]);
-    const visible = get(model, "options").map((o) => o.value);
-    setValue([...selected(), ...visible.filter((v) => !isSelected(v))]);
+  // "Select all": without a search it means no filter (ticked when nothing is picked; unticking it
+  // changes nothing, so it is drawn ticked again). While searching it ticks or unticks the matches shown.
+  const visible = () => (get(model, "options") || []).map((o) => o.value);
+  function allTicked() {
+    if (!get(model, "search")) return !selected().length;
+    const shown = visible();
+    return shown.length > 0 && shown.every(isSelected);
+  }
+  function selectAll(e) {
+    const shown = visible();
+    if (!get(model, "search")) setValue([]);
+    else if (e.target.checked) setValue([...selected(), ...shown.filter((v) => !isSelected(v))]);
+    else setValue(selected().filter((s) => !shown.some((v) => same(s, v))));
+    draw();  // an unchanged value sends no change event, and the box must show the state in force
   }
 
   // search box (dropdown and list), debounced: the engine answers with the matching page
@@ -39,7 +49,16 @@ export function renderChoices({ model, el }, layout) {
     class: "bn-options", role: layout === "tile" ? "group" : "listbox",
     "aria-labelledby": `${id}-label`, "aria-multiselectable": layout === "tile" ? null : "true",
   });
-  const more = h("div", { class: "bn-more" });
+  // the next page: the kernel drops a request made for an older list (another search, a double click)
+  let asked = null;
+  function askMore() {
+    const shown = (model.get("options") || []).length;
+    asked = { shown, focus: document.activeElement === moreButton };
+    model.send({ event: "more", search: model.get("search"), shown });
+  }
+  const status = h("span", { class: "bn-more-status", "aria-live": "polite" });
+  const moreButton = h("button", { type: "button", class: "bn-more-btn", hidden: true, onclick: askMore }, "Show more");
+  const more = h("div", { class: "bn-more" }, status, moreButton);
   const chips = h("div", { class: "bn-chips", "aria-label": "Selected" });
 
   const cleanups = [];
@@ -96,7 +115,7 @@ export function renderChoices({ model, el }, layout) {
     if (layout === "search") {
       // no "select all" over a column too big to list
     } else if (layout !== "tile" && get(model, "multi")) {
-      const all = !selected().length;
+      const all = allTicked();
       rows.push(h("label", { class: "bn-option bn-select-all", role: "option", "aria-selected": String(all), "data-value": "*" },
         h("input", { type: "checkbox", checked: all, onchange: selectAll }), h("span", {}, "Select all")));
     } else if (layout === "tile") {
@@ -127,14 +146,30 @@ export function renderChoices({ model, el }, layout) {
       const again = [...list.querySelectorAll("[data-value]")].find((n) => n.getAttribute("data-value") === focusKey);
       if (again) (again.matches("button") ? again : again.querySelector("input")).focus();
     }
+    // a page came in after "Show more": focus its first option (the button may be gone now)
+    if (asked && opts.length > asked.shown) {
+      const key = JSON.stringify(opts[asked.shown].value);
+      const first = [...list.querySelectorAll("[data-value]")].find((n) => n.getAttribute("data-value") === key);
+      const idle = [moreButton, document.body, null].includes(document.activeElement);
+      if (first && asked.focus && idle) (first.matches("button") ? first : first.querySelector("input")).focus();
+      asked = null;
+    } else if (asked && opts.length < asked.shown) {
+      asked = null;  // a new search or filter started the list again
+    }
+    const hasMore = layout !== "tile" && get(model, "has_more");
     const total = get(model, "total");
     const shown = opts.length;
-    more.textContent = total > shown ? `Showing the first ${fmtCount(shown)}; type to narrow` : "";
+    const searching = Boolean(get(model, "search"));
+    const noun = (n) => `${fmtCount(n)} ${n === 1 ? "match" : "matches"}`;
+    status.textContent = hasMore ? `${fmtCount(shown)} shown, more ${searching ? "match" : "follow"}`
+      : searching && total >= 0 ? (total ? noun(total) : "No matches") : "";
+    moreButton.hidden = !hasMore;
+    moreButton.setAttribute("aria-label", `Show more ${get(model, "label")} options`);
     if (document.activeElement !== search) search.value = get(model, "search");
   }
 
   draw();
-  const unwatch = watch(model, ["options", "value", "label", "multi", "total", "search"], draw);
+  const unwatch = watch(model, ["options", "value", "label", "multi", "total", "has_more", "search"], draw);
   return () => {
     unwatch();
     for (const undo of cleanups) undo();
