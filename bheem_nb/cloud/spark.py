@@ -11,7 +11,9 @@ session has Delta Lake) as temporary views; anything else is read from the sessi
 
 The time limit cancels the query's Spark jobs (a job group in classic mode, an operation tag
 with Spark Connect). The row cap is pushed down as ``LIMIT max_rows + 1``. Results come back as
-Arrow; decimals follow the project's convention (``connectors/_arrow.py``).
+Arrow; decimals follow the project's convention (``connectors/_arrow.py``). Needs pyspark 4
+(an older one is refused with a clear error); Spark 4 runs SQL in ANSI mode by default, which
+the compiled SQL is written for (a derived measure's divisor is ``NULLIF(d, 0)``, never a bare ``/``).
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ class SparkConnector(Connector):
         database: str | None = None,
         config: Mapping[str, str] | None = None,
     ) -> None:
+        _require_pyspark_4()
         self.name = redact(url if session is None else f"spark session {getattr(session, 'version', '')}".strip())
         self._owns_session = session is None
         self._spark = session if session is not None else _session(url, dict(config or {}))
@@ -177,25 +180,45 @@ class SparkConnector(Connector):
             self._spark.sparkContext.cancelJobGroup(tag)
 
 
-def _session(url: str, config: dict[str, str]) -> Any:
-    """Build (or reuse) the session a URL names."""
-    from pyspark.sql import SparkSession
+def _require_pyspark_4() -> None:
+    """pyspark 4 is the floor: ``DataFrame.toArrow`` for classic and Connect DataFrames alike."""
+    import pyspark
 
+    if int(pyspark.__version__.split(".")[0]) < 4:
+        raise BheemConnectionError(
+            f"the Spark connector needs pyspark 4 or later, found {pyspark.__version__}; "
+            "pip install 'bheem_nb[cloud]' (it pins pyspark[connect]>=4,<5)"
+        )
+
+
+def _session(url: str, config: dict[str, str]) -> Any:
+    """Build the session a URL names: a new Spark Connect session, or the process's local/standalone one.
+
+    ``sc://`` goes through the Connect client's own builder and ``create()``: each connector gets
+    a session of its own (``getOrCreate`` would hand a second connector, even one naming another
+    server, the first one's session, and closing either would stop both), and pyspark's generic
+    builder would refuse it while a local session runs in the same kernel (``SESSION_ALREADY_EXIST``).
+    """
     scheme, _, rest = url.partition("://")
-    builder = SparkSession.builder
+    builder: Any
     if scheme == "sc":
-        builder = builder.remote(url)
+        from pyspark.sql.connect.session import SparkSession as ConnectSession
+
+        builder = ConnectSession.builder.remote(url)
     elif scheme == "spark":
+        from pyspark.sql import SparkSession
+
         host = rest.strip("/") or "local"
         master = host if host.startswith("local") else f"spark://{host}"
-        builder = builder.master(master)
+        builder = SparkSession.builder.master(master)
         config = {**LOCAL_CONFIG, **config} if master.startswith("local") else config
     else:
         raise BheemConnectionError(f"not a Spark URL: {redact(url)} (use spark://local, spark://host:7077 or sc://...)")
     for key, value in config.items():
         builder = builder.config(key, value)
+    builder = builder.appName("bheem_nb")
     try:
-        return builder.appName("bheem_nb").getOrCreate()
+        return builder.create() if scheme == "sc" else builder.getOrCreate()
     except Exception as exc:
         raise BheemConnectionError(redact(f"starting Spark for {url} failed: {_spark_message(exc)}")) from None
 
@@ -205,15 +228,13 @@ def _is_connect(spark: Any) -> bool:
 
 
 def _to_arrow(df: Any) -> pa.Table:
-    """All rows of a DataFrame as one Arrow table (classic: Arrow batches; Connect: its Arrow stream)."""
-    if hasattr(df, "_collect_as_arrow"):
-        from pyspark.sql.pandas.types import to_arrow_schema
+    """All rows of a DataFrame as one Arrow table.
 
-        batches = df._collect_as_arrow()
-        schema = to_arrow_schema(df.schema)
-        return pa.Table.from_batches(batches, schema=schema) if batches else schema.empty_table()
-    table, _ = df._session.client.to_table(df._plan.to_proto(df._session.client), df._plan.observations)
-    return table
+    ``DataFrame.toArrow`` (pyspark 4) is the same call for a classic and a Spark Connect
+    DataFrame. (Probing for classic-only methods with ``hasattr`` does not work: a Connect
+    DataFrame answers any attribute name with a ``Column``.)
+    """
+    return df.toArrow()
 
 
 def _spark_message(exc: BaseException) -> str:

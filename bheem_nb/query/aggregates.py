@@ -83,15 +83,21 @@ def wrap(node: exp.Expr) -> exp.Expr:
 
 
 def safe_formula(formula: exp.Expr, values: dict[str, exp.Expr]) -> exp.Expr:
-    """Substitute measure references in a derived formula; division by zero gives NULL."""
+    """Substitute measure references in a derived formula; division by zero gives NULL.
+
+    The divisor is written as ``NULLIF(d, 0)`` in every dialect rather than left to sqlglot's
+    ``safe`` division, which writes a bare ``/`` where the dialect *usually* returns NULL: Spark 4
+    (ANSI mode by default) raises DIVIDE_BY_ZERO instead.
+    """
 
     def swap(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Column):
             key = f"{node.table}.{node.name}"
             if key in values:
                 return wrap(values[key].copy())
-        if isinstance(node, exp.Div):
-            node.set("safe", True)
+        if isinstance(node, exp.Div):  # changed in place, so the divisor's measure names are still swapped
+            divisor = node.expression.unnest() if isinstance(node.expression, exp.Paren) else node.expression
+            node.set("expression", exp.Nullif(this=divisor, expression=exp.Literal.number(0)))
         return node
 
     return formula.copy().transform(swap)

@@ -2,6 +2,8 @@
 
 * ``spark_session``: ONE local SparkSession for the whole test session (``local[1]``, no UI,
   one shuffle partition); starting Spark takes several seconds, so nothing else starts one.
+* ``spark_connect_url`` / ``spark_connect_shop``: a Spark Connect server (pyspark 4's own, see
+  ``tests/cloud/connect_server.py``) on 127.0.0.1, and the connector opened on it by ``sc://``.
 * ``fakesnow_server``: fakesnow's HTTP server; the real Snowflake connector talks to it.
 * ``bq_server``: the loopback BigQuery REST server (``tests/cloud/bq_server.py``) on DuckDB.
 * ``cloud_backends``: name -> connector holding the shop tables, DuckDB being the reference.
@@ -102,6 +104,40 @@ def spark_shop(spark_session: Any, shop_parquet: dict[str, Path]) -> Connector:
     for name in shop_parquet:
         spark_session.catalog.cacheTable(name)  # read the Parquet files once, not per query
     return conn
+
+
+@pytest.fixture(scope="session")
+def spark_connect_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``sc://127.0.0.1:PORT`` of a Spark Connect server (pyspark 4's own), started once and stopped by PID.
+
+    Skips with the reason where it cannot start (pyspark < 4, no Java); with ``CI`` set that is a
+    failure, but only while pyproject pins pyspark >= 4 (a 3.5 pin has no server to start).
+    """
+    from tests.cloud.connect_server import connect_server, pinned_pyspark_4, unavailable_reason
+    from tests.conftest import IN_CI, free_port
+
+    reason = unavailable_reason()
+    if reason is not None:
+        if IN_CI and pinned_pyspark_4():
+            pytest.fail(f"{reason} (CI is set and pyproject pins pyspark >= 4, so this fails)", pytrace=False)
+        pytest.skip(reason)
+    try:
+        with connect_server(tmp_path_factory.mktemp("spark_connect"), free_port()) as (url, _pid):
+            yield url
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def spark_connect_shop(spark_connect_url: str, shop_parquet: dict[str, Path]) -> Iterator[Connector]:
+    """The shop tables on the Connect server, opened by URL as a user would (``connect("sc://...")``)."""
+    from bheem_nb.connectors import connect
+
+    conn = connect(spark_connect_url, tables={k: str(v) for k, v in shop_parquet.items()})
+    for name in shop_parquet:
+        conn.session.catalog.cacheTable(name)  # type: ignore[attr-defined]
+    yield conn
+    conn.close()
 
 
 # ------------------------------------------------------------------------------ Snowflake (fakesnow)

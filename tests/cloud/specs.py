@@ -5,7 +5,8 @@ Built from the same tables those suites parametrise over (``AGGS``, ``DIM_FILTER
 whose arguments are written inline in a test are repeated below with the test they mirror.
 A case names the model variant it runs on: ``shop`` (``tests/query``'s model), ``fiscal4``
 (fiscal year from April), ``trusting`` (joins with referential integrity), ``ti_extra``
-(model-level TI measures) or ``secure`` (the RLS model).
+(model-level TI measures), ``divisor`` (derived measures dividing by a count that is 0 in some
+groups) or ``secure`` (the RLS model).
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ def _with_measures(spec: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any
     return spec
 
 
+#: revenue per paid order: by status the divisor is 0 outside "paid" (Spark 4's ANSI mode raises on x / 0)
+ZERO_DIVISOR_MEASURES = {"per_paid_order": {"expr": "revenue / paid_orders"},
+                         "per_paid_order_formula": {"formula": "revenue / paid_orders"}}
+
+
 def model_specs() -> dict[str, dict[str, Any]]:
     """The model variants the cases name."""
     fiscal = {**copy.deepcopy(MODEL), "calendar": {"fiscal_year_start_month": 4}}
@@ -53,6 +59,7 @@ def model_specs() -> dict[str, dict[str, Any]]:
                                       "revenue_r3": {"base": "revenue", "ti": "rolling(3, month)"}})
     growth = {"formula": "DIVIDE(revenue - SAMEPERIODLASTYEAR(revenue), SAMEPERIODLASTYEAR(revenue)) * 100"}
     return {"shop": copy.deepcopy(MODEL), "fiscal4": fiscal, "trusting": trusting, "ti_extra": ti_extra,
+            "divisor": _with_measures(MODEL, ZERO_DIVISOR_MEASURES),
             "secure": _with_measures(SECURE_MODEL, {"growth": growth})}
 
 
@@ -79,6 +86,7 @@ def engine_cases() -> list[Case]:
         Case("derived-empty", {"measures": ["aov"], "dimensions": ["region"],
                                "filters": [bn.Filter("status", "=", "nope")]}),
         Case("derived-zero", {"measures": ["paid_share"], "dimensions": ["status"]}),
+        Case("derived-zero-divisor", {"measures": list(ZERO_DIVISOR_MEASURES), "dimensions": ["status"]}, "divisor"),
     ]
     cases += [Case(f"filter-{_filter_id(f)}", {"measures": ["revenue", "orders"], "dimensions": ["segment"],
                                                "filters": [f], "as_of": "2024-06-30"}) for f, _ in DIM_FILTERS]

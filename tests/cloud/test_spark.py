@@ -48,7 +48,7 @@ def test_timeout_cancels_the_spark_job(spark_shop: Connector) -> None:
 
 
 def test_engine_sql_runs_as_spark_sql(spark_shop: Connector) -> None:
-    """The time-intelligence spine is a SEQUENCE, not a recursive CTE (Spark 3.5 has none)."""
+    """The time-intelligence spine is a SEQUENCE, not a recursive CTE (Spark before 4.1 has none)."""
     m = bn.SemanticModel(MODEL, connector=spark_shop, engine=bn.Engine())
     res = m.query(measures=["revenue", "revenue:ytd", "p90_price"], dimensions=["order_date.year"])
     assert "RECURSIVE" not in res.sql and "SEQUENCE(" in res.sql and "PERCENTILE(" in res.sql
@@ -73,6 +73,14 @@ def test_connect_url_with_a_session_and_delta_hint(spark_session: Any, shop_parq
         conn.register("x", tmp_path / "missing.parquet")
     with pytest.raises(BheemConnectionError, match="not a Spark URL"):
         SparkConnector("hive://x")
+
+
+def test_an_older_pyspark_is_refused_clearly(spark_session: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyspark
+
+    monkeypatch.setattr(pyspark, "__version__", "3.5.9")
+    with pytest.raises(BheemConnectionError, match=r"needs pyspark 4 or later, found 3\.5\.9"):
+        SparkConnector(session=spark_session)
 
 
 #: the catalog database the lake test saves the shop tables into (managed tables in the test warehouse)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
 from collections.abc import Callable
@@ -13,7 +14,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 import bheem_nb as bn
-from tests.query.conftest import FRAMES, joined
+from tests.query.conftest import FRAMES, MODEL, joined
 
 
 def _norm(v: Any) -> Any:
@@ -98,6 +99,23 @@ def test_derived_measures_and_safe_division(shop: bn.SemanticModel) -> None:
     assert len(res) == 0
     zero = shop.query(measures=["paid_share"], dimensions=["status"])
     assert len(zero) > 0
+
+
+def test_a_zero_divisor_is_blank(shop: bn.SemanticModel) -> None:
+    """``revenue / paid_orders`` by status: 0 paid orders outside "paid" gives a blank, not an error."""
+    spec = copy.deepcopy(MODEL)
+    spec["tables"]["orders"]["measures"].update({"per_paid": {"expr": "revenue / paid_orders"},
+                                                  "per_paid_f": {"formula": "revenue / paid_orders"}})
+    model = bn.SemanticModel(spec, connector=shop.connector, engine=bn.Engine())
+    res = model.query(measures=["per_paid", "per_paid_f"], dimensions=["status"])
+
+    def per_paid(d: pd.DataFrame) -> float | None:
+        paid = int((d["status"] == "paid").sum())
+        return float(d["revenue"].sum()) / paid if paid else None
+
+    expected = group(joined(), ["status"], {"per_paid": per_paid, "per_paid_f": per_paid})
+    assert expected["per_paid"].isna().sum() == 3, "pending, refunded and blank status divide by 0"
+    assert_same(res.df, expected)
 
 
 DIM_FILTERS: list[tuple[bn.Filter, Callable[[pd.DataFrame], pd.Series]]] = [
