@@ -3,7 +3,6 @@ and runs on Spark, fakesnow, BigQuery (loopback on DuckDB), PostgreSQL and Maria
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
@@ -62,18 +61,8 @@ def test_compiles_for_every_dialect(duck_reference: Connector, case: Case, diale
         assert "ISOWEEK" in secured.sql, "BigQuery's WEEK starts on Sunday"
 
 
-#: Spark plans a time-intelligence statement (a dozen CTEs, each inlined) in seconds, so CI runs these
-#: representatives of every TI kind on Spark; BHEEM_SPARK_ALL=1 runs all of them (all pass).
-SPARK_TI = {"ti-month-ytd", "ti-month-rolling(3, month)", "ti-month-moving_avg(3)", "ti-month-mom_pct",
-            "ti-week-by-region", "ti-fiscal4-fiscal_quarter", "ti-agg-avg_price", "ti-spine-in-range", "ti-shares",
-            "ti-as-of", "ti-model-measures", "ti-measure-filter", "ti-two-tables", "rls-ti-u_bob"}
-
-
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_same_result_as_duckdb(cloud_backend: Connector, references: dict[str, Any], case: Case) -> None:
-    if (cloud_backend.dialect == "spark" and "ti-" in case.id and case.id not in SPARK_TI
-            and not os.environ.get("BHEEM_SPARK_ALL")):
-        pytest.skip("a representative subset of time-intelligence cases runs on Spark (BHEEM_SPARK_ALL=1: all)")
     model = _model(case, cloud_backend)
     if refused(case, cloud_backend.dialect):
         with pytest.raises(bn.QueryError):
