@@ -18,13 +18,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import duckdb
-import nbformat
 import pytest
 
-from bheem_nb.demo_data import generate_demo_data
-from tests.browser.test_charts import ARTIFACTS, FROM, MARK_AT_JS, REVENUE, ROWS, TIMEOUT_MS, demo_env
+from tests.browser.test_charts import ARTIFACTS, FROM, MARK_AT_JS, REVENUE, ROWS, TIMEOUT_MS, serving_page
 from tests.browser.test_demo_dashboard import KNOWN_NOISE, LOCAL_HOSTS
-from tests.browser.voila import CHROMIUM_ARGS, ensure_chromium, voila_serving
+from tests.browser.voila import CHROMIUM_ARGS, ensure_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -67,14 +65,8 @@ WAIT_DRIVER_JS = """([title, comparison, member, label, value]) => {
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """The page over a fresh demo, served by Voilà; yields (url, duckdb file)."""
-    work = tmp_path_factory.mktemp("voila_explain")
-    model_yml = generate_demo_data(work / "demo.duckdb", rows=ROWS)
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PAGE)])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    notebook = work / "explain.ipynb"
-    nbformat.write(nb, notebook)
-    with voila_serving(notebook, work, env=demo_env(work, model_yml)) as url:
-        yield url, work / "demo.duckdb"
+    with serving_page(tmp_path_factory.mktemp("voila_explain"), "explain", PAGE) as served:
+        yield served
 
 
 def neighbour_driver(raw: duckdb.DuckDBPyConnection, member: str, neighbour: str) -> tuple[str, float]:

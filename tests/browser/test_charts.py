@@ -13,6 +13,7 @@ click-to-numbers times are printed (run with ``-s``). ``BHEEM_CHART_ROWS`` sets 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import statistics
@@ -70,17 +71,24 @@ def demo_env(work: Path, model_yml: Path) -> dict[str, str]:
     return {"BHEEM_DEMO_MODEL": str(model_yml), "BHEEM_DEMO_DIR": str(work), "PYTHONPATH": str(ROOT)}
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """The page over a fresh demo, served by Voilà; yields (url, duckdb file)."""
-    work = tmp_path_factory.mktemp("voila_charts")
+@contextlib.contextmanager
+def serving_page(work: Path, name: str, source: str) -> Iterator[tuple[str, Path]]:
+    """A one-cell notebook of ``source`` over a fresh ROWS-order demo in ``work``, served by Voilà;
+    yields (url, duckdb file)."""
     model_yml = generate_demo_data(work / "demo.duckdb", rows=ROWS)
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PAGE)])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    notebook = work / "charts.ipynb"
+    notebook = work / f"{name}.ipynb"
     nbformat.write(nb, notebook)
     with voila_serving(notebook, work, env=demo_env(work, model_yml)) as url:
         yield url, work / "demo.duckdb"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The page over a fresh demo, served by Voilà; yields (url, duckdb file)."""
+    with serving_page(tmp_path_factory.mktemp("voila_charts"), "charts", PAGE) as served:
+        yield served
 
 
 # what a chart draws: every mark item that carries a member, as {member: revenue}
